@@ -1,0 +1,28 @@
+# The two commands of the README: `make run` (the main job on the virtual farm) and
+# `make test` (the project's own tests). Both set everything up first; see tools/bootstrap.sh.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+LAB := $(BIN)/lab
+
+.PHONY: setup run test lint bench clean
+
+setup:
+	@tools/bootstrap.sh
+
+run: setup
+	$(LAB) devices --connect
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+test: lint
+	$(BIN)/pytest
+
+bench: setup
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) node_modules reports/* .pytest_cache .ruff_cache

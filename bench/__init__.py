@@ -1,0 +1,1 @@
+"""The lab's benchmarks (`make bench`); figures go to docs/PERFORMANCE.md."""

@@ -1,0 +1,36 @@
+"""`lab`: the command line of the TOS+ Device Lab."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from lab import __version__
+from lab.cli.devices import devices
+from lab.cli.output import fail
+from lab.errors import LabError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="lab")
+def cli() -> None:
+    """TOS+ Device Lab: drive watches, TVs, headsets and phones, real or virtual."""
+
+
+cli.add_command(devices)
+
+
+def main() -> None:
+    """Console-script entry: user mistakes become one clear message and exit code 2."""
+    try:
+        cli.main(standalone_mode=False)
+    except LabError as exc:
+        fail(str(exc), exc.exit_code)
+    except click.exceptions.Abort:
+        fail("aborted", 130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
