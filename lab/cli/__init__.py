@@ -9,6 +9,7 @@ import click
 from lab import __version__
 from lab.cli.devices import devices
 from lab.cli.output import fail
+from lab.cli.sim import sim
 from lab.errors import LabError
 
 
@@ -19,6 +20,7 @@ def cli() -> None:
 
 
 cli.add_command(devices)
+cli.add_command(sim)
 
 
 def main() -> None:

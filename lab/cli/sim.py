@@ -1,0 +1,127 @@
+"""`lab sim up|down|status|fault`: the embedded farm of virtual devices."""
+
+from __future__ import annotations
+
+import json
+
+import click
+from rich.table import Table
+
+from lab.cli.devices import inventory_option
+from lab.cli.output import stdout
+from lab.inventory import load_inventory
+
+_STATE_STYLE = {"running": "green", "booting": "yellow", "stopped": "dim", "dead": "red"}
+
+
+@click.group()
+def sim() -> None:
+    """Start and stop the virtual devices the inventory declares (`virtual: true`)."""
+
+
+@sim.command()
+@inventory_option
+@click.option("--only", multiple=True, metavar="ID", help="Only these devices (repeatable).")
+@click.option(
+    "--boot-seconds",
+    type=click.FloatRange(0, 60),
+    default=1.0,
+    show_default=True,
+    help="How long a device takes to boot (sys.boot_completed 0 -> 1).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(1, 600),
+    default=60,
+    show_default=True,
+    help="Seconds to wait for every device to be up and booted.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def up(
+    inventory_path: str, only: tuple[str, ...], boot_seconds: float, timeout: float, as_json: bool
+) -> None:
+    """Start every virtual device as its own process and connect it to adb."""
+    from lab.sim import supervisor  # rule 1: only the CLI reaches into lab.sim
+
+    inventory = load_inventory(inventory_path)
+    with stdout.status("starting virtual devices..."):
+        rows = supervisor.up(inventory, list(only), boot_seconds=boot_seconds, timeout=timeout)
+    _show(rows, as_json)
+
+
+@sim.command()
+@inventory_option
+@click.option("--only", multiple=True, metavar="ID", help="Only these devices (repeatable).")
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Every virtual device this user runs, whatever the inventory.",
+)
+def down(inventory_path: str, only: tuple[str, ...], everything: bool) -> None:
+    """Stop virtual devices and disconnect them from adb."""
+    from lab.sim import supervisor
+
+    inventory = None if everything else load_inventory(inventory_path)
+    stopped = supervisor.down(inventory, list(only))
+    stdout.print(f"stopped: {', '.join(stopped) if stopped else 'nothing was running'}")
+
+
+@sim.command()
+@inventory_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def status(inventory_path: str, as_json: bool) -> None:
+    """Each virtual device's process, console path and adb state."""
+    from lab.sim import supervisor
+
+    _show(supervisor.status(load_inventory(inventory_path)), as_json)
+
+
+@sim.command()
+@inventory_option
+@click.argument("device_id", metavar="DEVICE")
+@click.argument(
+    "kind",
+    type=click.Choice(
+        ["drop-adb", "stall-shell", "reboot", "black-screen", "console-garbage", "slow", "all"]
+    ),
+)
+@click.option("--seconds", type=click.FloatRange(0.1, 3600), help="Undo by itself after this long.")
+@click.option("--value", type=float, help="slow: delay in seconds; console-garbage: byte count.")
+@click.option("--clear", is_flag=True, help="Clear this fault (KIND `all`: every fault).")
+def fault(
+    inventory_path: str,
+    device_id: str,
+    kind: str,
+    seconds: float | None,
+    value: float | None,
+    clear: bool,
+) -> None:
+    """Inject a fault into a running virtual device (for reliability tests)."""
+    from lab.sim import supervisor
+
+    answer = supervisor.inject(
+        load_inventory(inventory_path), device_id, kind, seconds, value, clear
+    )
+    stdout.print(f"{device_id}: active faults {answer.get('faults') or 'none'}")
+
+
+def _show(rows, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps({"devices": [r.as_json() for r in rows]}, indent=2))
+        return
+    table = Table(title="virtual devices", title_justify="left")
+    for column in ("id", "class", "serial", "state", "adb", "console", "pid"):
+        table.add_column(column, no_wrap=True)
+    for r in rows:
+        style = _STATE_STYLE.get(r.state, "white")
+        table.add_row(
+            r.id,
+            r.device_class,
+            r.serial,
+            f"[{style}]{r.state}[/]",
+            r.adb,
+            r.console or "-",
+            str(r.pid or "-"),
+        )
+    stdout.print(table)

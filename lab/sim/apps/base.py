@@ -1,0 +1,30 @@
+"""The contract between the window manager and an app."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from lab.sim.android.packages import PackageManager
+from lab.sim.android.props import Props
+from lab.sim.spec import DeviceSpec
+from lab.sim.ui.screen import Screen
+
+
+class DeviceState(Protocol):
+    """What apps may read and change: settings, props, packages."""
+
+    spec: DeviceSpec
+    props: Props
+    packages: PackageManager
+    settings: dict[str, object]
+
+    def log(self, priority: str, tag: str, message: str) -> None: ...
+
+
+class App(Protocol):
+    package: str
+
+    def screen(self, activity: str, state: DeviceState) -> Screen: ...
+
+    def act(self, action: str, state: DeviceState) -> str | None:
+        """Apply an app-specific action; may return a navigation ('back', 'start:...')."""

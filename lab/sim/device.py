@@ -1,0 +1,312 @@
+"""One virtual TOS+ device: the ADB listener, the emulated system, the serial console,
+the uiautomator2 agent and the control socket, in one process of its own."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from lab.sim.adbd import auth
+from lab.sim.adbd.packet import ProtocolError
+from lab.sim.adbd.services import open_service
+from lab.sim.adbd.socket_service import Acceptor
+from lab.sim.adbd.transport import Transport
+from lab.sim.agent.rpc import AgentMethods
+from lab.sim.agent.server import AgentServer
+from lab.sim.android.system import AndroidSystem
+from lab.sim.console import SerialConsole
+from lab.sim.control import ControlServer
+from lab.sim.faults import KINDS, Faults
+from lab.sim.spec import DeviceSpec
+
+log = logging.getLogger("device")
+
+FEATURES = "shell_v2,cmd,stat_v2,ls_v2,fixed_push_mkdir,fixed_push_symlink_timestamp,apex"
+
+
+class VirtualDevice:
+    def __init__(self, spec: DeviceSpec, state_dir: Path, record_path: Path) -> None:
+        self.spec = spec
+        self.record_path = record_path
+        self.faults = Faults()
+        state_dir.mkdir(parents=True, exist_ok=True)
+        self.console = (
+            SerialConsole(self._console_commands(), state_dir / "console.log")
+            if spec.console
+            else None
+        )
+        self.system = AndroidSystem(
+            spec,
+            state_dir / "fs",
+            self.faults,
+            kernel_log=self.console.kernel if self.console else print,
+        )
+        self.system.hooks = self
+        self._auth_keys = auth.load_keys(list(spec.authorized_keys)) if spec.auth_required else None
+        self._agents: dict[int, AgentServer] = {}
+        self._transports: set[Transport] = set()
+        self._lock = threading.Lock()
+        self._listener: socket.socket | None = None
+        self._refuse_until = 0.0
+        self.stopped = threading.Event()
+        self.control = ControlServer(record_path.with_suffix(".sock"), self._control)
+
+    # -- life cycle
+    def start(self) -> None:
+        self._listen()
+        self.control.serve()
+        if self.console:
+            self.console.serve()
+        self._write_record()
+        threading.Thread(target=self._boot, name="boot", daemon=True).start()
+        threading.Thread(target=self._heartbeat, name="heartbeat", daemon=True).start()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self._close_listener()
+        self._drop_transports()
+        self.control.close()
+        if self.console:
+            self.console.stop()
+        if self.record_path.exists():
+            self.record_path.unlink()
+
+    def _boot(self) -> None:
+        if self.console:
+            self.console.boot_log(
+                self.spec.model, self.spec.platform, self.system.props.get("ro.build.fingerprint")
+            )
+        self.system.log("I", "Zygote", "System server process has been created")
+        time.sleep(self.spec.boot_seconds)
+        self.system.props.set("sys.boot_completed", "1")
+        self.system.props.set("dev.bootcomplete", "1")
+        self.system.log("I", "ActivityManager", "System now ready")
+        self.system.log("I", "BootReceiver", "Boot completed")
+        if self.console:
+            self.console.kernel("init: boot completed")
+            self.console.write(b"tos> ")
+
+    def reboot(self, reason: str) -> None:
+        """Go down now (so `adb reboot; adb wait-for-device` cannot race us), boot later."""
+        log.info("rebooting (%s)", reason or "no reason")
+        if self.console:
+            self.console.kernel(f"reboot: Restarting system with command '{reason}'")
+        self.system.props.set("sys.boot_completed", "0")
+        self.system.props.set("dev.bootcomplete", "0")
+        for port in list(self._agents):
+            self.stop_agent(port)
+        self._close_listener()
+        self._drop_transports()
+        threading.Thread(target=self._come_back, name="reboot", daemon=True).start()
+
+    def _come_back(self) -> None:
+        time.sleep(self.spec.boot_seconds / 2)
+        self.system.windows.home()
+        self.system.windows.screen_on = True
+        self.system.started = time.monotonic()
+        self._listen()
+        self._boot()
+
+    # -- ADB
+    def _listen(self) -> None:
+        for attempt in range(50):  # the old socket may linger for a moment after a reboot
+            try:
+                self._listener = socket.create_server(
+                    (self.spec.host, self.spec.port), reuse_port=False, backlog=32
+                )
+                break
+            except OSError:
+                if attempt == 49:
+                    raise
+                time.sleep(0.1)
+        threading.Thread(
+            target=self._accept_loop, args=(self._listener,), name="adb-accept", daemon=True
+        ).start()
+
+    def _close_listener(self) -> None:
+        listener, self._listener = self._listener, None
+        if listener:
+            listener.close()
+
+    def _accept_loop(self, listener: socket.socket) -> None:
+        while not self.stopped.is_set():
+            try:
+                sock, _ = listener.accept()
+            except OSError:
+                return
+            if time.monotonic() < self._refuse_until:
+                sock.close()
+                continue
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            transport = Transport(
+                sock,
+                banner=self._banner,
+                open_service=lambda name: open_service(self, name),
+                auth_keys=self._auth_keys,
+                before_send=self._maybe_slow,
+            )
+            with self._lock:
+                self._transports.add(transport)
+            threading.Thread(
+                target=self._serve, args=(transport,), daemon=True, name=f"adb-{transport.peer}"
+            ).start()
+
+    def _serve(self, transport: Transport) -> None:
+        try:
+            transport.serve()
+        except ProtocolError:
+            pass
+        finally:
+            with self._lock:
+                self._transports.discard(transport)
+
+    def _drop_transports(self) -> None:
+        with self._lock:
+            transports = list(self._transports)
+        for transport in transports:
+            transport.close()
+
+    def _maybe_slow(self) -> None:
+        if self.faults.active("slow"):
+            time.sleep(self.faults.value("slow", 0.2))
+
+    def _banner(self) -> bytes:
+        props = self.system.props
+        return (
+            f"device::ro.product.name={props.get('ro.product.name')};"
+            f"ro.product.model={props.get('ro.product.model')};"
+            f"ro.product.device={props.get('ro.product.device')};"
+            f"features={FEATURES}"
+        ).encode()
+
+    # -- the uiautomator2 agent (system.hooks)
+    def acceptor(self, port: int) -> Acceptor | None:
+        agent = self._agents.get(port)
+        return agent.accept if agent else None
+
+    def start_agent(self, port: int) -> bool:
+        with self._lock:
+            if port in self._agents:
+                return False
+            self._agents[port] = AgentServer(AgentMethods(self.system))
+        self.system.log("I", "UiAutomator2Server", f"Starting Server on port {port}")
+        return True
+
+    def stop_agent(self, port: int) -> None:
+        with self._lock:
+            agent = self._agents.pop(port, None)
+        if agent:
+            agent.running = False
+            self.system.log("I", "UiAutomator2Server", "Server stopped")
+
+    def agent_running(self, port: int) -> bool:
+        return port in self._agents
+
+    # -- the console's commands
+    def _console_commands(self) -> dict[str, Any]:
+        def getprop(args: list[str]) -> str:
+            if args:
+                return self.system.props.get(args[0])
+            return "\n".join(f"[{k}]: [{v}]" for k, v in self.system.props.items())
+
+        def logcat(args: list[str]) -> str:
+            count = int(args[0]) if args and args[0].isdigit() else 10
+            return "\n".join(e.format() for e in self.system.logcat.since(0)[-count:])
+
+        def uptime(args: list[str]) -> str:
+            return f"up {self.system.uptime():.1f} s"
+
+        def battery(args: list[str]) -> str:
+            if not self.spec.has("battery"):
+                return "no battery (mains powered)"
+            return (
+                f"level {self.system.settings['battery']}% "
+                f"{'charging' if self.system.settings['charging'] else 'discharging'}"
+            )
+
+        def reboot(args: list[str]) -> str:
+            self.reboot("console")
+            return "rebooting..."
+
+        return {
+            "getprop": getprop,
+            "logcat": logcat,
+            "uptime": uptime,
+            "battery": battery,
+            "reboot": reboot,
+        }
+
+    def _heartbeat(self) -> None:
+        while not self.stopped.wait(15):
+            level = self.system.settings["battery"]
+            if self.console:
+                self.console.kernel(f"healthd: battery l={level} v=4100 t=25.0 h=2 st=2")
+            self.system.log("D", "healthd", f"battery l={level} v=4100 t=25.0 h=2 st=2")
+
+    # -- control socket
+    def _control(self, request: dict[str, Any]) -> dict[str, Any]:
+        command = request.get("cmd")
+        if command == "status":
+            return {"ok": True, **self.status()}
+        if command == "fault":
+            kind = str(request.get("kind"))
+            if kind not in KINDS:
+                return {"ok": False, "error": f"unknown fault {kind!r}; one of {', '.join(KINDS)}"}
+            seconds = request.get("seconds")
+            self._apply_fault(
+                kind, float(seconds) if seconds else None, float(request.get("value") or 0)
+            )
+            return {"ok": True, "faults": self.faults.snapshot()}
+        if command == "clear":
+            self.faults.clear(request.get("kind"))
+            self._refuse_until = 0.0
+            return {"ok": True, "faults": self.faults.snapshot()}
+        if command == "stop":
+            threading.Timer(0.1, self.stopped.set).start()
+            return {"ok": True}
+        return {"ok": False, "error": f"unknown command {command!r}"}
+
+    def _apply_fault(self, kind: str, seconds: float | None, value: float) -> None:
+        log.warning("fault injected: %s (%s s)", kind, seconds or "until cleared")
+        self.system.log("W", "FaultInjector", f"{kind} for {seconds or 'ever'} s")
+        if kind == "drop-adb":
+            self._refuse_until = time.monotonic() + (seconds or 0)
+            self._drop_transports()
+        elif kind == "reboot":
+            self.reboot("fault")
+        elif kind == "console-garbage":
+            if self.console:
+                self.console.garbage(int(value) or 256)
+        else:
+            self.faults.set(kind, seconds, value)
+
+    def status(self) -> dict[str, Any]:
+        return {
+            "id": self.spec.id,
+            "pid": os.getpid(),
+            "serial": f"{self.spec.host}:{self.spec.port}",
+            "console": self.console.path if self.console else None,
+            "control": str(self.control.path),
+            "boot_completed": self.system.props.get("sys.boot_completed") == "1",
+            "uptime": round(self.system.uptime(), 1),
+            "faults": self.faults.snapshot(),
+            "adb_connections": len(self._transports),
+            "agents": sorted(self._agents),
+        }
+
+    def _write_record(self) -> None:
+        record = {
+            **self.status(),
+            "class": self.spec.device_class,
+            "model": self.spec.model,
+            "started": time.time(),
+        }
+        temporary = self.record_path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(record, indent=2))
+        temporary.replace(self.record_path)

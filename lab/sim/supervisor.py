@@ -1,0 +1,266 @@
+"""Start, stop and list the virtual devices of an inventory, each in its own process."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import adbutils
+
+from lab.device.adb_server import AdbServer
+from lab.errors import LabError
+from lab.inventory import Device, Inventory
+from lab.runtime import pid_alive, read_sim_records, sim_dir
+from lab.sim import control
+from lab.sim.spec import DeviceSpec
+
+
+@dataclass
+class SimStatus:
+    id: str
+    device_class: str
+    serial: str
+    console: str | None
+    pid: int | None
+    state: str  # running | booting | stopped | dead
+    adb: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "class": self.device_class,
+            "serial": self.serial,
+            "console": self.console,
+            "pid": self.pid,
+            "state": self.state,
+            "adb": self.adb,
+        }
+
+
+def virtual_devices(inventory: Inventory, only: list[str] | None) -> list[Device]:
+    chosen = [d for d in inventory.devices if d.virtual]
+    if only:
+        unknown = sorted(set(only) - {d.id for d in chosen})
+        if unknown:
+            raise LabError(
+                f"no virtual device with id {', '.join(unknown)} in {inventory.path}",
+                hint=f"virtual devices: {', '.join(d.id for d in chosen) or 'none'}",
+            )
+        chosen = [d for d in chosen if d.id in only]
+    return chosen
+
+
+def _running(device_id: str) -> dict[str, Any] | None:
+    record = read_sim_records().get(device_id)
+    if not record or not pid_alive(int(record.get("pid", 0))):
+        return None
+    try:
+        reply = control.request(Path(record["control"]), {"cmd": "status"}, timeout=3)
+    except (OSError, ValueError, KeyError):
+        return None
+    return reply if reply.get("ok") else None
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket() as probe:
+        # as the device will: TIME_WAIT leftovers of a previous run must not count as busy
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def up(
+    inventory: Inventory,
+    only: list[str] | None = None,
+    *,
+    boot_seconds: float = 1.0,
+    timeout: float = 60.0,
+) -> list[SimStatus]:
+    devices = virtual_devices(inventory, only)
+    folder = sim_dir()
+    started: list[tuple[Device, subprocess.Popen]] = []
+    for device in devices:
+        if _running(device.id):
+            continue
+        spec = DeviceSpec.from_device(device, boot_seconds=boot_seconds)
+        if not _port_free(spec.host, spec.port):
+            raise LabError(
+                f"{device.id}: port {spec.port} on {spec.host} is busy (another process listens "
+                f"there)",
+                hint=f"stop that process, or give {device.id} another adb.serial port "
+                f"in {inventory.path}",
+            )
+        shutil.rmtree(folder / device.id, ignore_errors=True)  # a fresh device every start
+        (folder / f"{device.id}.spec").write_text(spec.to_json())
+        log = open(folder / f"{device.id}.log", "ab")  # noqa: SIM115 - handed to the child
+        process = subprocess.Popen(
+            [sys.executable, "-m", "lab.sim.process", str(folder / f"{device.id}.spec")],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,  # one device crashing (or a Ctrl-C) takes no other down
+        )
+        log.close()
+        started.append((device, process))
+    deadline = time.monotonic() + timeout
+    for device, process in started:
+        _wait_record(device, process, folder, deadline)
+    _attach(inventory, devices, deadline)
+    return status(inventory, only)
+
+
+def _wait_record(device: Device, process: subprocess.Popen, folder: Path, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            tail = _tail(folder / f"{device.id}.log")
+            raise LabError(
+                f"{device.id}: the device process exited with {process.returncode}\n{tail}",
+                hint=f"full log: {folder / (device.id + '.log')}",
+            )
+        if _running(device.id):
+            return
+        time.sleep(0.05)
+    raise LabError(
+        f"{device.id}: did not come up in time", hint=f"see {folder / (device.id + '.log')}"
+    )
+
+
+def _attach(inventory: Inventory, devices: list[Device], deadline: float) -> None:
+    """`adb connect` each device and wait until adb sees it booted."""
+    for device in devices:
+        server = AdbServer(device.adb_server(inventory.farm))
+        server.ensure_running()
+        serial = device.adb.serial
+        if server.states().get(serial) != "device":
+            with contextlib.suppress(LabError):
+                server.disconnect(
+                    serial
+                )  # a stale "offline" entry would answer "already connected"
+            server.connect(serial)
+        handle = server.client().device(serial)
+        while True:
+            try:
+                state = server.states().get(serial)
+                if (
+                    state == "device"
+                    and handle.shell("getprop sys.boot_completed", timeout=3).strip() == "1"
+                ):
+                    break
+            except (adbutils.AdbError, adbutils.AdbTimeout, OSError):
+                pass
+            if time.monotonic() > deadline:
+                raise LabError(
+                    f"{device.id}: adb did not see it booted in time (state {state})",
+                    hint=f"see {sim_dir() / (device.id + '.log')}",
+                )
+            time.sleep(0.1)
+
+
+def down(
+    inventory: Inventory | None, only: list[str] | None = None, timeout: float = 10.0
+) -> list[str]:
+    """Stop running virtual devices (all known ones when `inventory` is None)."""
+    records = read_sim_records()
+    wanted = set(records) if inventory is None else {d.id for d in virtual_devices(inventory, only)}
+    stopped = []
+    for device_id in sorted(wanted & set(records)):
+        record = records[device_id]
+        pid = int(record.get("pid", 0))
+        if pid_alive(pid):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+            deadline = time.monotonic() + timeout
+            while pid_alive(pid) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            if pid_alive(pid):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+        server = AdbServer(_server_of(inventory, device_id))
+        if server.reachable():
+            with contextlib.suppress(LabError):
+                server.disconnect(str(record.get("serial")))
+        for leftover in (f"{device_id}.json", f"{device_id}.sock"):
+            (sim_dir() / leftover).unlink(missing_ok=True)
+        stopped.append(device_id)
+    return stopped
+
+
+def _server_of(inventory: Inventory | None, device_id: str) -> str:
+    if inventory is None:
+        return "127.0.0.1:5037"
+    return inventory.device(device_id).adb_server(inventory.farm)
+
+
+def status(inventory: Inventory, only: list[str] | None = None) -> list[SimStatus]:
+    rows = []
+    states: dict[str, dict[str, str]] = {}
+    for device in virtual_devices(inventory, only):
+        reply = _running(device.id)
+        address = device.adb_server(inventory.farm)
+        if address not in states:
+            server = AdbServer(address)
+            states[address] = server.states() if server.reachable() else {}
+        adb_state = states[address].get(device.adb.serial, "absent")
+        if reply is None:
+            record = read_sim_records().get(device.id)
+            state = "dead" if record else "stopped"
+            rows.append(
+                SimStatus(
+                    device.id, device.device_class, device.adb.serial, None, None, state, adb_state
+                )
+            )
+            continue
+        rows.append(
+            SimStatus(
+                device.id,
+                device.device_class,
+                device.adb.serial,
+                reply.get("console"),
+                reply.get("pid"),
+                "running" if reply.get("boot_completed") else "booting",
+                adb_state,
+            )
+        )
+    return rows
+
+
+def inject(
+    inventory: Inventory,
+    device_id: str,
+    kind: str,
+    seconds: float | None,
+    value: float | None,
+    clear: bool,
+) -> dict[str, Any]:
+    virtual_devices(inventory, [device_id])
+    reply = _running(device_id)
+    if reply is None:
+        raise LabError(f"{device_id} is not running", hint="start it with `lab sim up`")
+    payload: dict[str, Any] = (
+        {"cmd": "clear", "kind": None if kind == "all" else kind}
+        if clear
+        else {"cmd": "fault", "kind": kind, "seconds": seconds, "value": value}
+    )
+    answer = control.request(Path(reply["control"]), payload)
+    if not answer.get("ok"):
+        raise LabError(f"{device_id}: {answer.get('error')}")
+    return answer
+
+
+def _tail(path: Path, lines: int = 15) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""

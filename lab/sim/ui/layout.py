@@ -1,0 +1,268 @@
+"""Turn a Screen into a view tree with bounds, for one device class's metrics."""
+
+from __future__ import annotations
+
+import time
+
+from lab.sim.ui.fonts import wrap
+from lab.sim.ui.metrics import Metrics
+from lab.sim.ui.screen import Item, Screen
+from lab.sim.ui.view import FRAME, IMAGE, LINEAR, SCROLL, SWITCH, TEXT, View
+
+SYSTEMUI = "com.tos.systemui"
+
+
+def build_tree(
+    screen: Screen,
+    m: Metrics,
+    *,
+    focus: str,
+    scroll: int,
+    battery: int | None,
+    clock: str | None = None,
+) -> tuple[View, int]:
+    """The root view and the content's full height (for scrolling)."""
+    root = View(FRAME, bounds=(0, 0, m.width, m.height), style="root")
+    root.children.append(_status_bar(m, battery, clock or time.strftime("%H:%M")))
+    left, top, right, bottom = m.content
+    pkg = screen.package
+    title = View(
+        TEXT,
+        text=screen.title,
+        rid=f"{pkg}:id/title",
+        style="title",
+        bounds=(left, top, right, top + int(m.title_size * 1.6)),
+    )
+    root.children.append(title)
+    list_top = title.bounds[3] + m.gap
+    area = (left, list_top, right, bottom)
+    container = View(SCROLL, rid=f"{pkg}:id/list", bounds=area, style="list")
+    children, height = _content(screen, m, area)
+    visible_h = bottom - list_top
+    container.scrollable = height > visible_h
+    for child in children:
+        _shift(child, -scroll)
+        if child.bounds[3] > list_top and child.bounds[1] < bottom:
+            container.children.append(child)
+    root.children.append(container)
+    for view in root.walk():
+        view.focused = m.focus_ring and bool(focus) and view.rid == focus and view.focusable
+    return root, height
+
+
+def _status_bar(m: Metrics, battery: int | None, clock: str) -> View:
+    bar = View(
+        LINEAR,
+        rid=f"{SYSTEMUI}:id/status_bar",
+        bounds=(0, 0, m.width, m.status_h),
+        style="statusbar",
+    )
+    size = m.small_size
+    if m.round:
+        half = int(size * 1.8)
+        bar.children.append(
+            View(
+                TEXT,
+                text=clock,
+                rid=f"{SYSTEMUI}:id/clock",
+                style="clock",
+                bounds=(
+                    m.width // 2 - half,
+                    int(m.status_h * 0.35),
+                    m.width // 2 + half,
+                    int(m.status_h * 0.35) + size + 6,
+                ),
+            )
+        )
+        return bar
+    y0 = (m.status_h - size) // 2
+    bar.children.append(
+        View(
+            TEXT,
+            text=clock,
+            rid=f"{SYSTEMUI}:id/clock",
+            style="clock",
+            bounds=(m.margin, y0, m.margin + size * 4, y0 + size + 6),
+        )
+    )
+    if battery is not None:
+        bar.children.append(
+            View(
+                TEXT,
+                text=f"{battery}%",
+                rid=f"{SYSTEMUI}:id/battery",
+                style="battery",
+                bounds=(m.width - m.margin - size * 3, y0, m.width - m.margin, y0 + size + 6),
+            )
+        )
+    return bar
+
+
+def _content(screen: Screen, m: Metrics, area: tuple[int, int, int, int]) -> tuple[list[View], int]:
+    left, top, right, _ = area
+    views: list[View] = []
+    y = top
+    if screen.kind == "tiles":
+        cols = m.tile_cols
+        width = (right - left - m.gap * (cols - 1)) // cols
+        for index, item in enumerate(screen.items):
+            col, row = index % cols, index // cols
+            x = left + col * (width + m.gap)
+            ty = top + row * (m.tile_h + m.gap)
+            views.append(_item_view(screen, item, (x, ty, x + width, ty + m.tile_h), "tile"))
+        rows = (len(screen.items) + cols - 1) // cols
+        y = top + rows * (m.tile_h + m.gap)
+    else:
+        for item in screen.items:
+            views.append(_item_view(screen, item, (left, y, right, y + m.row_h), "row", m))
+            y += m.row_h + m.gap
+    landscape = m.width > m.height
+    text_right = (left + right) // 2 if landscape and screen.qr else right
+    if screen.qr and m.round:  # on a watch the code comes first, so it shows without scrolling
+        y = _qr(screen, views, m, left, right, y)
+    lines_top = y
+    for line in screen.lines:
+        label_h = int(m.small_size * 1.4)
+        wrapped = wrap(line.value, m.body_size, text_right - left)
+        value_h = int(m.body_size * 1.3) * len(wrapped)
+        pkg = screen.package
+        box = View(
+            LINEAR,
+            rid=f"{pkg}:id/{line.key}",
+            style="line",
+            bounds=(left, y, text_right, y + label_h + value_h),
+        )
+        box.children.append(
+            View(
+                TEXT,
+                text=line.label,
+                rid=f"{pkg}:id/{line.key}_label",
+                style="label",
+                bounds=(left, y, text_right, y + label_h),
+            )
+        )
+        box.children.append(
+            View(
+                TEXT,
+                text=line.value,
+                rid=f"{pkg}:id/{line.key}_value",
+                style="value",
+                bounds=(left, y + label_h, text_right, y + label_h + value_h),
+            )
+        )
+        views.append(box)
+        y += label_h + value_h + m.gap
+    if screen.qr and landscape:  # beside the lines on a TV
+        bottom_qr = _qr(screen, views, m, text_right + m.gap, right, lines_top)
+        y = max(y, bottom_qr)
+    elif screen.qr and not m.round:
+        y = _qr(screen, views, m, left, right, y)
+    return views, y - top
+
+
+def _qr(screen: Screen, views: list[View], m: Metrics, left: int, right: int, y: int) -> int:
+    side = int((right - left) * 0.8) if m.round else min(right - left, int(m.height * 0.45))
+    x = (left + right - side) // 2
+    views.append(
+        View(
+            IMAGE,
+            rid=f"{screen.package}:id/qr",
+            desc=screen.qr_caption or "QR code",
+            style="qr",
+            payload=screen.qr or "",
+            bounds=(x, y, x + side, y + side),
+        )
+    )
+    return y + side + m.gap
+
+
+def _item_view(
+    screen: Screen,
+    item: Item,
+    bounds: tuple[int, int, int, int],
+    style: str,
+    m: Metrics | None = None,
+) -> View:
+    pkg = screen.package
+    view = View(
+        LINEAR,
+        rid=f"{pkg}:id/{item.key}",
+        bounds=bounds,
+        clickable=True,
+        focusable=True,
+        style=style,
+        action=item.action,
+        selected=item.selected,
+        desc=item.label,
+    )
+    left, top, right, bottom = bounds
+    if style == "tile":
+        view.children.append(
+            View(
+                TEXT,
+                text=item.label,
+                rid=f"{pkg}:id/{item.key}_label",
+                style="tile_label",
+                bounds=bounds,
+            )
+        )
+        return view
+    assert m is not None
+    pad = m.gap * 2
+    label_right = right - pad - (m.row_h * 2 if (item.value or item.switch is not None) else 0)
+    view.children.append(
+        View(
+            TEXT,
+            text=item.label,
+            rid=f"{pkg}:id/{item.key}_label",
+            style="row_label",
+            bounds=(left + pad, top, label_right, bottom),
+        )
+    )
+    if item.switch is not None:
+        view.children.append(
+            View(
+                SWITCH,
+                text="ON" if item.switch else "OFF",
+                rid=f"{pkg}:id/{item.key}_switch",
+                checkable=True,
+                checked=item.switch,
+                style="switch",
+                bounds=(
+                    right - pad - int(m.row_h * 0.9),
+                    top + m.row_h // 4,
+                    right - pad,
+                    bottom - m.row_h // 4,
+                ),
+            )
+        )
+    elif item.value:
+        view.children.append(
+            View(
+                TEXT,
+                text=item.value,
+                rid=f"{pkg}:id/{item.key}_value",
+                style="row_value",
+                bounds=(label_right, top, right - pad, bottom),
+            )
+        )
+    return view
+
+
+def _shift(view: View, dy: int) -> None:
+    for node in view.walk():
+        left, top, right, bottom = node.bounds
+        node.bounds = (left, top + dy, right, bottom + dy)
+
+
+def item_extent(screen: Screen, m: Metrics, rid: str) -> tuple[int, int, int]:
+    """(top, bottom) of the view `rid` within the unscrolled list, and the list's visible
+    height; for an empty rid, (0, full content height, visible height)."""
+    left, top, right, bottom = m.content
+    list_top = top + int(m.title_size * 1.6) + m.gap
+    children, height = _content(screen, m, (left, list_top, right, bottom))
+    visible = bottom - list_top
+    for child in children:
+        if child.rid == rid:
+            return child.bounds[1] - list_top, child.bounds[3] - list_top, visible
+    return 0, height, visible

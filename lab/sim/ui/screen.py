@@ -1,0 +1,39 @@
+"""What an app shows, independent of geometry: the layout turns it into views."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Item:
+    """A clickable tile or row."""
+
+    key: str  # resource-id suffix
+    label: str
+    action: str
+    value: str = ""  # right-hand text of a row (e.g. "50%")
+    switch: bool | None = None  # a row with an on/off switch
+    selected: bool = False
+
+
+@dataclass(frozen=True)
+class Line:
+    """A read-only label/value pair (About screen)."""
+
+    key: str
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Screen:
+    package: str
+    activity: str
+    title: str
+    kind: str = "rows"  # "tiles" | "rows"
+    items: tuple[Item, ...] = ()
+    lines: tuple[Line, ...] = ()
+    qr: str | None = None  # text of a QR code shown below the lines
+    qr_caption: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
