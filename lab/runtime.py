@@ -13,6 +13,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import psutil
+
 
 def runtime_dir() -> Path:
     """`$LAB_RUNTIME_DIR`, else a per-user folder under the system temp dir."""
@@ -42,10 +44,13 @@ def read_sim_records() -> dict[str, dict[str, Any]]:
 
 
 def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+    """True for a running process; a zombie (exited, not yet reaped: common when the
+    parent `lab sim up` is gone and PID 1 does not reap) counts as dead."""
+    if pid <= 0:
         return False
-    except PermissionError:
-        return True
-    return True
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+    except psutil.AccessDenied:
+        return True  # someone else's process: alive, just not ours to inspect

@@ -6,6 +6,7 @@ offers a `tos>` prompt with a few commands.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import random
@@ -44,10 +45,8 @@ class SerialConsole:
         device never blocks on its console. Everything also goes to the console log."""
         with self._write_lock:
             self._log.write(data)
-            try:
+            with contextlib.suppress(OSError):  # BlockingIOError (buffer full) included
                 os.write(self.master, data)
-            except OSError:  # BlockingIOError (buffer full) included
-                pass
 
     def kernel(self, message: str) -> None:
         stamp = time.monotonic() - self._started

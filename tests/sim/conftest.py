@@ -1,0 +1,175 @@
+"""A test farm of virtual devices on its own ports and runtime folder, started and stopped
+through the `lab` command like a user would (tests never import lab.sim: rule 1)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import adbutils
+import pytest
+
+from tests.sim.adb_keys import adb_public_key, new_key
+
+BIN = Path(sys.executable).parent
+LAB = str(BIN / "lab")
+ADB = str(Path(adbutils.__file__).parent / "binaries" / "adb")
+
+DEVICES = """
+  - id: t-watch
+    class: watch
+    model: TOS Watch W1
+    platform: TOS+ 1.2
+    virtual: true
+    adb: {serial: "127.0.0.1:6620"}
+    console: {url: pty}
+    display: {width: 454, height: 454, density: 320, shape: round}
+    capabilities: [touch, round_display, battery, console]
+  - id: t-tv
+    class: tv
+    model: TOS Vision T55
+    platform: TOS+ 1.2
+    virtual: true
+    adb: {serial: "127.0.0.1:6622"}
+    console: {url: pty}
+    display: {width: 1920, height: 1080, density: 320}
+    capabilities: [dpad, console]
+  - id: t-headset
+    class: headset
+    model: TOS Immerse H2
+    platform: TOS+ 1.2
+    virtual: true
+    adb: {serial: "127.0.0.1:6624"}
+    console: {url: pty}
+    display: {width: 2880, height: 1600, density: 560, shape: stereo}
+    capabilities: [stereo_display, dpad, battery, console]
+  - id: t-phone
+    class: phone
+    model: TOS Phone P10
+    platform: TOS+ 1.2
+    virtual: true
+    adb: {serial: "127.0.0.1:6626"}
+    console: {url: pty}
+    display: {width: 1080, height: 2340, density: 440}
+    capabilities: [touch, battery, console]
+  - id: t-spare
+    class: phone
+    model: TOS Phone P10
+    platform: TOS+ 1.2
+    virtual: true
+    adb: {serial: "127.0.0.1:6628"}
+    console: {url: pty}
+    display: {width: 1080, height: 2340, density: 440}
+    capabilities: [touch, console]
+  - id: t-locked
+    class: watch
+    model: TOS Watch W1
+    platform: TOS+ 1.2
+    virtual: true
+    adb: {serial: "127.0.0.1:6630", auth: required, authorized_keys: ["%(ours)s"]}
+    display: {width: 454, height: 454, density: 320, shape: round}
+  - id: t-stranger
+    class: watch
+    model: TOS Watch W1
+    platform: TOS+ 1.2
+    virtual: true
+    adb: {serial: "127.0.0.1:6632", auth: required, authorized_keys: ["%(foreign)s"]}
+    display: {width: 454, height: 454, density: 320, shape: round}
+"""
+
+
+class Farm:
+    def __init__(self, inventory: Path, env: dict[str, str]) -> None:
+        self.inventory = inventory
+        self.env = env
+
+    def lab(
+        self, *args: str, check: bool = True, timeout: float = 120
+    ) -> subprocess.CompletedProcess:
+        done = subprocess.run(
+            [LAB, *args], env=self.env, capture_output=True, text=True, timeout=timeout, check=False
+        )
+        if check and done.returncode != 0:
+            raise AssertionError(f"lab {' '.join(args)} exited {done.returncode}:\n{done.stderr}")
+        return done
+
+    def status(self) -> dict[str, dict]:
+        done = self.lab("sim", "status", "--inventory", str(self.inventory), "--json")
+        return {d["id"]: d for d in json.loads(done.stdout)["devices"]}
+
+    def adb(self, serial: str, *args: str, timeout: float = 60, binary: bool = False):
+        return subprocess.run(
+            [ADB, "-s", serial, *args],
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+            text=not binary,
+        )
+
+    def device(self, serial: str) -> adbutils.AdbDevice:
+        return adbutils.AdbClient(host="127.0.0.1", port=5037, socket_timeout=20).device(serial)
+
+    def log(self, device_id: str) -> str:
+        return (Path(self.env["LAB_RUNTIME_DIR"]) / "sim" / f"{device_id}.log").read_text()
+
+
+def _adb_key() -> Path:
+    subprocess.run([ADB, "start-server"], capture_output=True, timeout=30, check=False)
+    key = Path.home() / ".android" / "adbkey.pub"
+    assert key.is_file(), "the adb server creates its key pair on first start"
+    return key
+
+
+@pytest.fixture(scope="session")
+def farm(tmp_path_factory: pytest.TempPathFactory) -> Farm:
+    folder = tmp_path_factory.mktemp("farm")
+    foreign = folder / "foreign.pub"
+    foreign.write_text(adb_public_key(new_key()))
+    inventory = folder / "farm.yaml"
+    inventory.write_text("devices:" + DEVICES % {"ours": _adb_key(), "foreign": foreign})
+    env = {**os.environ, "LAB_RUNTIME_DIR": str(folder / "runtime"), "COLUMNS": "200"}
+    farm = Farm(inventory, env)
+    farm.lab(
+        "sim",
+        "up",
+        "--inventory",
+        str(inventory),
+        "--boot-seconds",
+        "0.5",
+        "--only",
+        "t-watch",
+        "--only",
+        "t-tv",
+        "--only",
+        "t-headset",
+        "--only",
+        "t-phone",
+        "--only",
+        "t-spare",
+    )
+    yield farm
+    farm.lab("sim", "down", "--inventory", str(inventory), check=False)
+
+
+MODELS = {
+    "t-watch": "TOS Watch W1",
+    "t-tv": "TOS Vision T55",
+    "t-headset": "TOS Immerse H2",
+    "t-phone": "TOS Phone P10",
+}
+SIZES = {
+    "t-watch": (454, 454),
+    "t-tv": (1920, 1080),
+    "t-headset": (2880, 1600),
+    "t-phone": (1080, 2340),
+}
+SERIALS = {
+    "t-watch": "127.0.0.1:6620",
+    "t-tv": "127.0.0.1:6622",
+    "t-headset": "127.0.0.1:6624",
+    "t-phone": "127.0.0.1:6626",
+    "t-spare": "127.0.0.1:6628",
+}

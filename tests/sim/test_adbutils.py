@@ -1,0 +1,48 @@
+"""adbutils (what the harness builds on) against virtual devices."""
+
+from __future__ import annotations
+
+import os
+
+from tests.sim.conftest import SERIALS, SIZES
+
+
+def test_shell_and_shell2(farm):
+    device = farm.device(SERIALS["t-phone"])
+    assert device.shell("echo hello") == "hello"
+    result = device.shell2("echo a; false")  # adbutils appends `; echo X4EXIT:$?`
+    assert result.returncode == 1 and result.output.strip() == "a"
+
+
+def test_sync_push_pull(farm, tmp_path):
+    device = farm.device(SERIALS["t-watch"])
+    payload = os.urandom(300_000)
+    source = tmp_path / "payload.bin"
+    source.write_bytes(payload)
+    device.sync.push(str(source), "/data/local/tmp/payload.bin")
+    assert device.sync.read_bytes("/data/local/tmp/payload.bin") == payload
+    assert "payload.bin" in device.sync.list("/data/local/tmp")[-1].path or any(
+        entry.path == "payload.bin" for entry in device.sync.list("/data/local/tmp")
+    )
+    assert device.sync.stat("/data/local/tmp/payload.bin").size == len(payload)
+
+
+def test_screenshot_window_size_and_keyevent(farm):
+    serial = SERIALS["t-tv"]
+    device = farm.device(serial)
+    assert tuple(device.window_size()) == SIZES["t-tv"]
+    image = device.screenshot(error_ok=False)
+    assert image.size == SIZES["t-tv"]
+    assert image.convert("L").getextrema()[1] > 100
+    device.keyevent("HOME")
+    assert device.app_current().package == "com.tos.launcher"
+
+
+def test_app_start_and_current(farm):
+    device = farm.device(SERIALS["t-phone"])
+    device.app_start("com.tos.settings", ".Settings")
+    current = device.app_current()
+    assert (current.package, current.activity) == ("com.tos.settings", "com.tos.settings.Settings")
+    device.app_stop("com.tos.settings")
+    assert device.app_current().package == "com.tos.launcher"
+    assert "com.tos.settings" in device.list_packages()

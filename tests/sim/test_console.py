@@ -1,0 +1,46 @@
+"""pyserial on a virtual device's console (a pty, opened like /dev/ttyUSB0)."""
+
+from __future__ import annotations
+
+import time
+
+import serial
+
+
+def _read_until(port: serial.Serial, needle: bytes, timeout: float = 10) -> bytes:
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while needle not in seen and time.monotonic() < deadline:
+        seen += port.read(4096)
+    assert needle in seen, seen[-500:]
+    return seen
+
+
+def test_console_answers_commands(farm):
+    path = farm.status()["t-watch"]["console"]
+    with serial.Serial(path, 115200, timeout=0.2) as port:
+        port.write(b"getprop ro.product.model\r")
+        assert b"TOS Watch W1\r\ntos> " in _read_until(port, b"tos> ")
+        port.write(b"battery\r")
+        assert b"level 87%" in _read_until(port, b"tos> ")
+        port.write(b"frobnicate\r")
+        assert b"unknown command" in _read_until(port, b"tos> ")
+
+
+def test_boot_banner_after_adb_reboot(farm):
+    # like a UART, the banner is seen by whoever is attached at boot (pyserial flushes on open)
+    path = farm.status()["t-spare"]["console"]
+    with serial.Serial(path, 115200, timeout=0.2) as port:
+        assert farm.adb("127.0.0.1:6628", "reboot").returncode == 0
+        banner = _read_until(port, b"boot completed", timeout=20)
+    assert b"Booting Linux" in banner and b"Machine model: TOS Phone P10" in banner
+    assert b"build fingerprint tos/" in banner
+
+
+def test_console_reboot_prints_the_boot_log_again(farm):
+    path = farm.status()["t-spare"]["console"]
+    with serial.Serial(path, 115200, timeout=0.2) as port:
+        port.reset_input_buffer()
+        port.write(b"reboot\r")
+        log = _read_until(port, b"boot completed", timeout=20)
+        assert b"reboot: Restarting system" in log and b"Booting Linux" in log
