@@ -11,7 +11,8 @@ setup:
 	@tools/bootstrap.sh
 
 run: setup
-	$(LAB) devices --connect
+	$(LAB) sim up
+	$(LAB) devices
 
 lint: setup
 	$(BIN)/ruff check .

@@ -51,10 +51,14 @@ class Message:
         return NAMES.get(self.command, f"0x{self.command:08x}")
 
 
+def header(command: int, arg0: int, arg1: int, data: bytes = b"") -> bytes:
+    # The checksum is left 0, as adbd does for hosts of version 0x01000001 and later: they
+    # ignore it, and summing every byte in Python costs ~8 ms per MiB.
+    return HEADER.pack(command, arg0, arg1, len(data), 0, command ^ 0xFFFFFFFF)
+
+
 def encode(command: int, arg0: int, arg1: int, data: bytes = b"") -> bytes:
-    checksum = sum(data) & 0xFFFFFFFF
-    header = HEADER.pack(command, arg0, arg1, len(data), checksum, command ^ 0xFFFFFFFF)
-    return header + data
+    return header(command, arg0, arg1, data) + data
 
 
 def read_message(recv_exact: Callable[[int], bytes], max_payload: int = MAX_PAYLOAD) -> Message:

@@ -25,6 +25,7 @@ from lab.sim.adbd.packet import (
     Message,
     ProtocolError,
     encode,
+    header,
     read_message,
 )
 from lab.sim.adbd.stream import Stream
@@ -76,7 +77,11 @@ class Transport:
         self._before_send()
         try:
             with self._send_lock:
-                self.sock.sendall(encode(command, arg0, arg1, data))
+                if len(data) > 4096:  # no copy of a large payload just to prepend 24 bytes
+                    self.sock.sendall(header(command, arg0, arg1, data))
+                    self.sock.sendall(data)
+                else:
+                    self.sock.sendall(encode(command, arg0, arg1, data))
         except OSError:
             self.close()
 
