@@ -110,3 +110,40 @@ def test_reboot_then_wait_for_device_and_boot_completed(farm):
     assert booted == "1"
     # files live as long as the device process: a reboot keeps them
     assert "marker.py" in farm.adb(serial, "shell", "ls /data/local/tmp").stdout
+
+
+def test_raw_screencap_has_the_header_and_rgba_pixels(farm):
+    done = farm.adb(SERIALS["t-watch"], "exec-out", "screencap", binary=True)
+    width, height, pixel_format = (
+        int.from_bytes(done.stdout[i : i + 4], "little") for i in (0, 4, 8)
+    )
+    assert (width, height, pixel_format) == (454, 454, 1)  # RGBA_8888
+    assert len(done.stdout) == 16 + 454 * 454 * 4
+    corner = done.stdout[16:20]
+    assert corner == b"\x00\x00\x00\xff"  # a round watch is black outside its circle
+
+
+def test_logcat_streams_new_lines(farm):
+    import subprocess
+
+    from tests.sim.conftest import ADB
+
+    serial = SERIALS["t-phone"]
+    stream = subprocess.Popen(
+        [ADB, "-s", serial, "logcat", "-v", "brief", "-T", "1", "ActivityTaskManager:I", "*:S"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        time.sleep(0.5)
+        farm.adb(serial, "shell", "am start -n com.tos.settings/.About")
+        deadline = time.monotonic() + 10
+        seen = ""
+        os.set_blocking(stream.stdout.fileno(), False)
+        while "About" not in seen and time.monotonic() < deadline:
+            seen += stream.stdout.read() or ""
+            time.sleep(0.1)
+        assert "I/ActivityTaskManager" in seen and "com.tos.settings/.About" in seen
+    finally:
+        stream.kill()
+        stream.wait()

@@ -60,3 +60,28 @@ def test_unknown_fault_and_device_are_clear_errors(farm):
     assert done.returncode == 2 and "melt" in done.stderr
     done = farm.lab("sim", "fault", "--inventory", str(farm.inventory), "nope", "slow", check=False)
     assert done.returncode == 2 and "nope" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_console_garbage_then_the_prompt_still_answers(farm):
+    import serial
+
+    path = farm.status()["t-tv"]["console"]
+    with serial.Serial(path, 115200, timeout=0.5) as port:
+        farm.lab(
+            "sim",
+            "fault",
+            "--inventory",
+            str(farm.inventory),
+            "t-tv",
+            "console-garbage",
+            "--value",
+            "300",
+        )
+        junk = port.read(4096)
+        assert len(junk) >= 300
+        port.write(b"uptime\r")
+        answer = b""
+        deadline = time.monotonic() + 5
+        while b"tos> " not in answer and time.monotonic() < deadline:
+            answer += port.read(4096)
+        assert b"up " in answer

@@ -101,3 +101,12 @@ def test_agent_survives_the_client_reconnecting(farm):
     first.press("home")
     second = u2.connect(SERIALS["t-watch"])
     assert second.info["currentPackageName"] == "com.tos.launcher"
+
+
+def test_description_and_instance_selectors(phone):
+    phone.press("home")
+    tiles = phone(className="android.widget.LinearLayout", clickable=True)
+    second = phone(className="android.widget.LinearLayout", clickable=True, instance=1)
+    assert second.info["resourceName"] == tiles.info_list()[1]["resourceName"]
+    assert phone(description="About").info["resourceName"] == "com.tos.launcher:id/app_about"
+    assert phone(resourceId="com.tos.launcher:id/app_about").child(text="About").exists
