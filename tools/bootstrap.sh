@@ -26,7 +26,7 @@ apt_install() {  # apt_install PKG...: install the missing ones, or say how when
 }
 
 # 1. Debian packages the lab needs at run time (see the file for why each one).
-mapfile -t debs < <(sed -e 's/#.*//' -e '/^\s*$/d' tools/debian-packages.txt)
+mapfile -t debs < <(sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' tools/debian-packages.txt)
 [ ${#debs[@]} -gt 0 ] && apt_install "${debs[@]}"
 
 # 2. Python >= 3.10 with venv.
