@@ -9,6 +9,7 @@ import click
 from lab import __version__
 from lab.cli.devices import devices
 from lab.cli.output import fail
+from lab.cli.run import report, run
 from lab.cli.sim import sim
 from lab.errors import LabError
 
@@ -21,6 +22,8 @@ def cli() -> None:
 
 cli.add_command(devices)
 cli.add_command(sim)
+cli.add_command(run)
+cli.add_command(report)
 
 
 def main() -> None:

@@ -1,0 +1,126 @@
+"""`lab run` (suites on the farm, then the report) and `lab report` (HTML again)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from lab.cli.devices import inventory_option
+from lab.cli.output import stderr, stdout
+from lab.errors import LabError
+from lab.inventory import DEVICE_CLASSES, Inventory, load_inventory
+from lab.report.html import generate
+from lab.report.summary import STATUSES, summarize
+from lab.run.runner import RunPlan, run_pytest
+
+_STYLE = {"passed": "green", "failed": "red", "broken": "yellow", "skipped": "dim"}
+
+
+def _report_dir(inventory: Inventory, given: str | None) -> Path:
+    return Path(given or inventory.farm.report_dir).resolve()
+
+
+@click.command(context_settings={"ignore_unknown_options": True})
+@click.argument("paths", nargs=-1, type=click.Path())
+@inventory_option
+@click.option(
+    "-n",
+    "workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Devices to test at once (pytest-xdist workers).",
+)
+@click.option("--device-class", type=click.Choice(DEVICE_CLASSES), help="Only this class.")
+@click.option("--device", "devices", multiple=True, metavar="ID", help="Only this device.")
+@click.option("-k", "keyword", help="Only tests matching this pytest -k expression.")
+@click.option("--report-dir", help="Output folder (default: the inventory's farm.report_dir).")
+@click.option(
+    "--test-timeout",
+    type=click.FloatRange(1, 86400),
+    default=300,
+    show_default=True,
+    help="Seconds one test may take before it is failed.",
+)
+@click.option("--single-file", is_flag=True, help="One self-contained HTML file (CI artifacts).")
+@click.option("--no-sim", is_flag=True, help="Do not start virtual devices that are down.")
+@click.option("--pytest-arg", "extra", multiple=True, help="Passed to pytest as is (repeatable).")
+def run(
+    paths: tuple[str, ...],
+    inventory_path: str,
+    workers: int,
+    device_class: str | None,
+    devices: tuple[str, ...],
+    keyword: str | None,
+    report_dir: str | None,
+    test_timeout: float,
+    single_file: bool,
+    no_sim: bool,
+    extra: tuple[str, ...],
+) -> None:
+    """Run suites on the farm, then write the Allure report and JUnit XML (exit 1 if a test
+    failed: CI can gate on it)."""
+    inventory = load_inventory(inventory_path)
+    for path in paths:
+        if not Path(path).exists():
+            raise LabError(f"no such test path: {path}")
+    chosen = inventory.select(device_class=device_class, ids=list(devices) or None)
+    if not chosen:
+        raise LabError("no device matches --device/--device-class in " + str(inventory.path))
+    virtual = [d.id for d in chosen if d.virtual]
+    if virtual and not no_sim:
+        from lab.sim import supervisor  # rule 1: only the CLI starts virtual devices
+
+        with stdout.status(f"bringing up virtual devices: {', '.join(virtual)}"):
+            supervisor.up(inventory, virtual)
+    plan = RunPlan(
+        paths=paths or ("suites",),
+        inventory=inventory_path,
+        report_dir=_report_dir(inventory, report_dir),
+        workers=workers,
+        device_class=device_class,
+        devices=devices,
+        keyword=keyword,
+        test_timeout=test_timeout,
+        extra=extra,
+    )
+    code = run_pytest(plan, Path.cwd())
+    _summary(plan.results)
+    stdout.print(f"JUnit XML: {plan.junit}")
+    if any(plan.results.glob("*-result.json")):
+        with stdout.status("generating the Allure report..."):
+            index = generate(
+                plan.results, plan.report_dir / "allure-report", single_file=single_file
+            )
+        stdout.print(f"[bold]Allure report:[/] {index}")
+    raise SystemExit(code)
+
+
+@click.command()
+@inventory_option
+@click.option("--report-dir", help="Output folder (default: the inventory's farm.report_dir).")
+@click.option("--single-file", is_flag=True, help="One self-contained HTML file.")
+def report(inventory_path: str, report_dir: str | None, single_file: bool) -> None:
+    """Generate the HTML report again from the last run's results."""
+    folder = _report_dir(load_inventory(inventory_path), report_dir)
+    index = generate(folder / "allure-results", folder / "allure-report", single_file=single_file)
+    _summary(folder / "allure-results")
+    stdout.print(f"[bold]Allure report:[/] {index}")
+
+
+def _summary(results: Path) -> None:
+    rows = summarize(results) if results.is_dir() else []
+    if not rows:
+        stderr.print("no test results were written")
+        return
+    table = Table(title="results per device", title_justify="left")
+    table.add_column("device")
+    for status in STATUSES:
+        table.add_column(status, justify="right")
+    table.add_column("time", justify="right")
+    for row in rows:
+        cells = [f"[{_STYLE[s]}]{row.counts[s]}[/]" if row.counts[s] else "0" for s in STATUSES]
+        table.add_row(row.device, *cells, f"{row.seconds:.1f} s")
+    stdout.print(table)

@@ -1,0 +1,128 @@
+"""The device's serial console: a reader thread logs every byte to a per-device file and
+feeds an expect buffer; timeouts show the tail of what was seen and where the log is."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from pathlib import Path
+
+import serial
+
+from lab.device.errors import DeviceError, DeviceTimeout
+
+_BUFFER_LIMIT = 1 << 20
+
+
+class Console:
+    def __init__(
+        self, device_id: str, url: str, baud: int, log_path: Path, open_timeout: float = 10.0
+    ) -> None:
+        self.device_id = device_id
+        self.url = url
+        self.log_path = log_path
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._port = serial.serial_for_url(
+                url, baudrate=baud, timeout=0.1, write_timeout=open_timeout, do_not_open=True
+            )
+            self._port.open()
+        except (serial.SerialException, OSError, ValueError) as exc:
+            raise DeviceError(device_id, f"open console {url}", str(exc)) from None
+        self._log = open(log_path, "ab", buffering=0)  # noqa: SIM115 - closed in close()
+        self._lock = threading.Condition()
+        self._buffer = bytearray()
+        self._dropped = 0  # bytes trimmed off the front of the buffer
+        self._cursor = 0  # absolute position where the next expect starts
+        self._stop = threading.Event()
+        self._reader = threading.Thread(
+            target=self._read_loop, daemon=True, name=f"console-{device_id}"
+        )
+        self._reader.start()
+
+    def _read_loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                data = self._port.read(4096)
+            except (serial.SerialException, OSError, TypeError):
+                time.sleep(0.2)  # unplugged or the device rebooting its UART: keep trying
+                continue
+            if not data:
+                continue
+            self._log.write(data)
+            with self._lock:
+                self._buffer += data
+                if len(self._buffer) > _BUFFER_LIMIT:
+                    cut = len(self._buffer) - _BUFFER_LIMIT
+                    del self._buffer[:cut]
+                    self._dropped += cut
+                self._lock.notify_all()
+
+    @property
+    def position(self) -> int:
+        """Absolute count of bytes received so far (marks a span for `since`)."""
+        with self._lock:
+            return self._dropped + len(self._buffer)
+
+    def since(self, position: int) -> bytes:
+        with self._lock:
+            return bytes(self._buffer[max(0, position - self._dropped) :])
+
+    def send(self, text: str, end: str = "\r") -> None:
+        try:
+            self._port.write((text + end).encode())
+        except (serial.SerialException, OSError) as exc:
+            raise DeviceError(self.device_id, f"console send {text!r}", str(exc)) from None
+
+    def expect(self, pattern: str | bytes | re.Pattern, timeout: float = 10.0) -> re.Match:
+        """Wait for `pattern` after the previous match; DeviceTimeout shows what came."""
+        regex = (
+            pattern
+            if isinstance(pattern, re.Pattern)
+            else re.compile(pattern.encode() if isinstance(pattern, str) else pattern)
+        )
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while True:
+                start = max(0, self._cursor - self._dropped)
+                match = regex.search(self._buffer, start)
+                if match:
+                    self._cursor = self._dropped + match.end()
+                    return match
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    tail = bytes(self._buffer[start:])[-1500:].decode(errors="replace")
+                    raise DeviceTimeout(
+                        self.device_id,
+                        f"console expect {regex.pattern!r}",
+                        f"not seen within {timeout:g} s; last output:\n{tail}",
+                        hint=f"full console log: {self.log_path}",
+                    )
+                self._lock.wait(remaining)
+
+    def run(self, command: str, prompt: str = r"tos> ", timeout: float = 10.0) -> str:
+        """Send a command, wait for the prompt, return what came in between."""
+        self.expect_clear()
+        self.send(command)
+        start = self._cursor
+        match = self.expect(prompt, timeout)
+        with self._lock:
+            text = bytes(self._buffer[max(0, start - self._dropped) : match.start()]).decode(
+                errors="replace"
+            )
+        lines = text.replace("\r", "").split("\n")
+        return "\n".join(lines[1:] if lines and command in lines[0] else lines).strip()
+
+    def expect_clear(self) -> None:
+        """Forget what came so far: the next expect only sees new output."""
+        with self._lock:
+            self._cursor = self._dropped + len(self._buffer)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._reader.join(1.0)
+        try:
+            self._port.close()
+        finally:
+            self._log.close()

@@ -1,0 +1,113 @@
+"""uiautomator2 on top of the lab's adb connection, with TCP_NODELAY and one reconnect.
+
+Stock uiautomator2 writes HTTP headers and body separately on a socket without
+TCP_NODELAY, so every JSON-RPC call waits ~50 ms for Nagle + delayed ACK; setting the
+option on the socket the client gets from adbutils brings a call to about a millisecond.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import adbutils
+import uiautomator2 as u2
+
+from lab.device.errors import DeviceError, DeviceLost, DeviceTimeout
+
+T = TypeVar("T")
+_RETRYABLE = (
+    u2.HTTPError,
+    u2.exceptions.UiAutomationNotConnectedError,
+    ConnectionError,
+    adbutils.AdbError,
+    OSError,
+)
+
+
+class _NoDelayDevice(adbutils.AdbDevice):
+    def create_connection(self, network: adbutils.Network, address: Any) -> socket.socket:
+        sock = super().create_connection(network, address)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return sock
+
+
+class Ui:
+    def __init__(self, device_id: str, client: adbutils.AdbClient, serial: str) -> None:
+        self.device_id = device_id
+        self._client = client
+        self._serial = serial
+        self._d: u2.Device | None = None
+        self.reconnects = 0
+
+    @property
+    def d(self) -> u2.Device:
+        """The uiautomator2 device (connected on first use)."""
+        if self._d is None:
+            try:
+                self._d = u2.connect(_NoDelayDevice(self._client, serial=self._serial))
+            except Exception as exc:  # u2 raises many kinds here; all mean "no agent"
+                raise DeviceLost(self.device_id, "connect uiautomator2", str(exc)) from None
+        return self._d
+
+    def call(self, operation: str, action: Callable[[u2.Device], T]) -> T:
+        """Run `action(d)`; if the agent or connection died, reconnect once and retry."""
+        try:
+            return action(self.d)
+        except u2.UiObjectNotFoundError as exc:
+            raise DeviceError(self.device_id, operation, f"no such element: {exc}") from None
+        except _RETRYABLE:
+            self._d = None
+            self.reconnects += 1
+        try:
+            return action(self.d)
+        except u2.UiObjectNotFoundError as exc:
+            raise DeviceError(self.device_id, operation, f"no such element: {exc}") from None
+        except TimeoutError as exc:
+            raise DeviceTimeout(self.device_id, operation, str(exc)) from None
+        except _RETRYABLE as exc:
+            raise DeviceLost(self.device_id, operation, f"{type(exc).__name__}: {exc}") from None
+
+    # -- what suites use
+    def __call__(self, **selector: Any) -> u2.UiObject:
+        """A uiautomator2 selector (`dut.ui(text="Settings")`) for anything not wrapped here."""
+        return self.d(**selector)
+
+    @property
+    def info(self) -> dict[str, Any]:
+        return self.call("device info", lambda d: d.info)
+
+    def press(self, key: str | int) -> None:
+        self.call(f"press {key}", lambda d: d.press(key))
+
+    def click(self, x: int, y: int) -> None:
+        self.call(f"click ({x},{y})", lambda d: d.click(x, y))
+
+    def tap(self, timeout: float = 10.0, **selector: Any) -> None:
+        """Click the element `selector` finds, waiting up to `timeout` for it."""
+        self.call(f"tap {selector}", lambda d: d(**selector).click(timeout=timeout))
+
+    def exists(self, timeout: float = 0.0, **selector: Any) -> bool:
+        return self.call(f"exists {selector}", lambda d: d(**selector).wait(timeout=timeout))
+
+    def gone(self, timeout: float = 10.0, **selector: Any) -> bool:
+        return self.call(f"gone {selector}", lambda d: d(**selector).wait_gone(timeout=timeout))
+
+    def text(self, timeout: float = 10.0, **selector: Any) -> str:
+        return self.call(f"text of {selector}", lambda d: d(**selector).get_text(timeout=timeout))
+
+    def focused(self) -> str | None:
+        """The resource id of the view with focus (D-pad devices)."""
+
+        def read(d: u2.Device) -> str | None:
+            focused = d(focused=True)
+            return focused.info.get("resourceName") if focused.exists else None
+
+        return self.call("focused view", read)
+
+    def dump(self) -> str:
+        return self.call("dump hierarchy", lambda d: d.dump_hierarchy())
+
+    def current_app(self) -> dict[str, Any]:
+        return self.call("current app", lambda d: d.app_current())

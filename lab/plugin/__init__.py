@@ -1,0 +1,228 @@
+"""The lab's pytest plugin (registered through the `pytest11` entry point).
+
+Options: --inventory, --device ID (repeatable), --device-class, --lab-report-dir,
+--lease-timeout, --device-timeout. Markers: device_class(...), requires(cap, ...),
+devices(role=class, ...). Fixtures: dut (one test per matching device), duts (several
+devices at once), lab_inventory, attach.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from lab.device.dut import Dut
+from lab.device.errors import DeviceLost
+from lab.errors import LabError
+from lab.inventory import Device, Inventory
+from lab.plugin.artifacts import Attach, Span
+from lab.plugin.labels import label_test
+from lab.plugin.selection import assign_roles, matching, need_of, why_none
+from lab.plugin.session import LabSession, lab_session
+from lab.report.environment import write_environment
+
+__all__ = ["attach", "dut", "duts", "lab_inventory"]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("tos-lab", "TOS+ Device Lab")
+    group.addoption(
+        "--inventory",
+        default="device_inventory.yaml",
+        help="device inventory YAML (default: %(default)s)",
+    )
+    group.addoption(
+        "--device", action="append", metavar="ID", help="run only on this device (repeatable)"
+    )
+    group.addoption(
+        "--device-class",
+        choices=("watch", "tv", "headset", "phone"),
+        help="run only on devices of this class",
+    )
+    group.addoption(
+        "--lab-report-dir",
+        default=None,
+        help="where lab output goes (default: the inventory's farm.report_dir)",
+    )
+    group.addoption(
+        "--lease-timeout",
+        type=float,
+        default=600.0,
+        help="seconds to wait for a device lease (default: %(default)s)",
+    )
+    group.addoption(
+        "--device-timeout",
+        type=float,
+        default=30.0,
+        help="default seconds a device operation may take (default: %(default)s)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "device_class(*classes): run only on these device classes")
+    config.addinivalue_line(
+        "markers",
+        "requires(*capabilities): run only on devices that have "
+        "all these capabilities (docs/INVENTORY.md)",
+    )
+    config.addinivalue_line(
+        "markers",
+        "devices(**roles): several devices at once, role=class "
+        "(e.g. pad='phone', screen='tv'); use the `duts` fixture",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "dut" in metafunc.fixturenames:
+        session = lab_session(metafunc.config)
+        need = need_of(list(metafunc.definition.iter_markers()))
+        found = matching(session.devices, need)
+        if found:
+            metafunc.parametrize(
+                "dut", [d.id for d in found], indirect=True, ids=[d.id for d in found]
+            )
+        else:
+            reason = why_none(session.devices, need)
+            metafunc.parametrize(
+                "dut",
+                [pytest.param(None, marks=pytest.mark.skip(reason=reason))],
+                indirect=True,
+                ids=["no-device"],
+            )
+    if "duts" in metafunc.fixturenames:
+        session = lab_session(metafunc.config)
+        marker = metafunc.definition.get_closest_marker("devices")
+        roles = dict(marker.kwargs) if marker else {}
+        chosen = assign_roles(session.devices, roles) if roles else None
+        if chosen:
+            name = "+".join(d.id for d in chosen.values())
+            metafunc.parametrize(
+                "duts", [{r: d.id for r, d in chosen.items()}], indirect=True, ids=[name]
+            )
+        else:
+            wanted = ", ".join(f"{r}={c}" for r, c in roles.items()) or "none declared"
+            reason = f"needs devices {wanted} at once; the selection has too few"
+            metafunc.parametrize(
+                "duts",
+                [pytest.param(None, marks=pytest.mark.skip(reason=reason))],
+                indirect=True,
+                ids=["no-devices"],
+            )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Group each device's tests for `-n N --dist loadgroup`: a worker then keeps a device,
+    and N workers run N devices at once."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is None:
+            continue
+        if isinstance(callspec.params.get("dut"), str):
+            item.add_marker(pytest.mark.xdist_group(callspec.params["dut"]))
+        elif isinstance(callspec.params.get("duts"), dict):
+            item.add_marker(pytest.mark.xdist_group("+".join(callspec.params["duts"].values())))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    setattr(item, f"lab_report_{report.when}", report)
+    if call.excinfo is not None and call.excinfo.errisinstance(DeviceLost):
+        error = call.excinfo.value
+        lab_session(item.config).lost[error.device_id] = error.message
+    return report
+
+
+def _failed(item: pytest.Item) -> bool:
+    return any(
+        getattr(getattr(item, f"lab_report_{when}", None), "failed", False)
+        for when in ("setup", "call")
+    )
+
+
+def _open(session: LabSession, request: pytest.FixtureRequest, device: Device) -> Iterator[Dut]:
+    if device.id in session.lost:
+        raise DeviceLost(
+            device.id, "start test", f"lost earlier in this run ({session.lost[device.id]})"
+        )
+    lease = session.leases.acquire(device.id, session.holder, session.lease_timeout)
+    dut = Dut(
+        device, session.inventory.farm, session.report_dir / "logs", timeout=session.device_timeout
+    )
+    span = Span(dut)
+    try:
+        state = dut.adb.state()
+        if state != "device":
+            raise DeviceLost(device.id, "start test", f"adb state is {state!r}")
+        span.start()
+        yield dut
+    finally:
+        try:
+            span.finish(failed=_failed(request.node), lost=device.id in session.lost)
+        finally:
+            dut.close()
+            session.leases.release(lease)
+
+
+@pytest.fixture
+def dut(request: pytest.FixtureRequest) -> Iterator[Dut]:
+    """The device under test: one test instance per matching device (its id in the test id)."""
+    session = lab_session(request.config)
+    device = session.inventory.device(request.param)
+    label_test(request.node, [device])
+    yield from _open(session, request, device)
+
+
+@pytest.fixture
+def duts(request: pytest.FixtureRequest) -> Iterator[dict[str, Dut]]:
+    """Several devices at once, by role (`@pytest.mark.devices(pad="phone", screen="tv")`)."""
+    session = lab_session(request.config)
+    roles = {role: session.inventory.device(i) for role, i in request.param.items()}
+    label_test(request.node, list(roles.values()))
+    opened: dict[str, Dut] = {}
+    generators = []
+    try:
+        # leases in id order, so two runs wanting the same pair cannot deadlock
+        for role, device in sorted(roles.items(), key=lambda rd: rd[1].id):
+            generator = _open(session, request, device)
+            opened[role] = next(generator)
+            generators.append(generator)
+        yield opened
+    finally:
+        for generator in reversed(generators):
+            generator.close()
+
+
+@pytest.fixture(scope="session")
+def lab_inventory(pytestconfig: pytest.Config) -> Inventory:
+    """The loaded inventory."""
+    return lab_session(pytestconfig).inventory
+
+
+@pytest.fixture
+def attach() -> Attach:
+    """Attach images, text or files to this test's report (kept whether it passes or not)."""
+    return Attach()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """On the controller: environment.properties with every selected device's fingerprint."""
+    config = session.config
+    results = config.getoption("--alluredir", None)
+    if not results or hasattr(config, "workerinput"):
+        return
+    try:
+        lab = lab_session(config)
+    except pytest.UsageError:
+        return
+    fingerprints = {}
+    for device in lab.devices:
+        probe = Dut(device, lab.inventory.farm, lab.report_dir / "logs", timeout=5)
+        try:
+            fingerprints[device.id] = probe.getprop("ro.build.fingerprint") or "unknown"
+        except LabError:
+            fingerprints[device.id] = "unreachable"
+    write_environment(Path(results), lab.inventory.path, fingerprints)

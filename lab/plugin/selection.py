@@ -1,0 +1,67 @@
+"""Which inventory devices a test can run on, from its markers, and why none when none."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from lab.inventory import Device
+
+
+@dataclass(frozen=True)
+class Need:
+    classes: tuple[str, ...] = ()
+    capabilities: tuple[str, ...] = ()
+
+    def accepts(self, device: Device) -> bool:
+        return (not self.classes or device.device_class in self.classes) and device.has(
+            *self.capabilities
+        )
+
+    def describe(self) -> str:
+        parts = []
+        if self.classes:
+            parts.append(f"class {' or '.join(self.classes)}")
+        if self.capabilities:
+            parts.append(f"capabilities {', '.join(self.capabilities)}")
+        return " with ".join(parts) or "any device"
+
+
+def need_of(markers: list[pytest.Mark]) -> Need:
+    classes: tuple[str, ...] = ()
+    capabilities: list[str] = []
+    for mark in markers:
+        if mark.name == "device_class":
+            classes = tuple(mark.args)
+        elif mark.name == "requires":
+            capabilities += list(mark.args)
+    return Need(classes, tuple(dict.fromkeys(capabilities)))
+
+
+def matching(devices: list[Device], need: Need) -> list[Device]:
+    return [d for d in devices if need.accepts(d)]
+
+
+def why_none(devices: list[Device], need: Need) -> str:
+    if not devices:
+        return "no device selected (check --device / --device-class and the inventory)"
+    near = [d for d in devices if not need.classes or d.device_class in need.classes]
+    if need.classes and not near:
+        return f"no device of {need.describe().split(' with ')[0]} in the selection"
+    missing = sorted({cap for d in near for cap in need.capabilities if not d.has(cap)})
+    return f"no device with {need.describe()}: lacking {', '.join(missing)}"
+
+
+def assign_roles(devices: list[Device], roles: dict[str, str]) -> dict[str, Device] | None:
+    """One distinct device per role (role -> class), or None when the farm has too few."""
+    chosen: dict[str, Device] = {}
+    for role, device_class in roles.items():
+        pick = next(
+            (d for d in devices if d.device_class == device_class and d not in chosen.values()),
+            None,
+        )
+        if pick is None:
+            return None
+        chosen[role] = pick
+    return chosen

@@ -1,0 +1,70 @@
+"""One lab run: pytest (with xdist when -n > 1) writing Allure results and JUnit XML."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    paths: tuple[str, ...]
+    inventory: str
+    report_dir: Path
+    workers: int = 1
+    device_class: str | None = None
+    devices: tuple[str, ...] = ()
+    keyword: str | None = None
+    test_timeout: float = 300.0
+    extra: tuple[str, ...] = ()
+
+    @property
+    def results(self) -> Path:
+        return self.report_dir / "allure-results"
+
+    @property
+    def junit(self) -> Path:
+        return self.report_dir / "junit.xml"
+
+    def pytest_args(self) -> list[str]:
+        args = [
+            sys.executable,
+            "-m",
+            "pytest",
+            *self.paths,
+            "--inventory",
+            self.inventory,
+            "--lab-report-dir",
+            str(self.report_dir),
+            "--alluredir",
+            str(self.results),
+            "--clean-alluredir",
+            "--junitxml",
+            str(self.junit),
+            "--timeout",
+            str(self.test_timeout),  # rule 3: no test hangs the run
+            "-p",
+            "no:cacheprovider",
+            "-o",
+            "addopts=",
+            "-ra",
+        ]
+        if self.workers > 1:
+            args += ["-n", str(self.workers), "--dist", "loadgroup"]
+        if self.device_class:
+            args += ["--device-class", self.device_class]
+        for device in self.devices:
+            args += ["--device", device]
+        if self.keyword:
+            args += ["-k", self.keyword]
+        return args + list(self.extra)
+
+
+def run_pytest(plan: RunPlan, cwd: Path) -> int:
+    """pytest's exit code (0 all passed, 1 some failed, 5 nothing collected, ...).
+
+    pytest prints its own progress to the terminal as the run goes."""
+    plan.report_dir.mkdir(parents=True, exist_ok=True)
+    return subprocess.run(plan.pytest_args(), cwd=cwd, check=False).returncode
