@@ -19,7 +19,7 @@ _STYLE = {"passed": "green", "failed": "red", "broken": "yellow", "skipped": "di
 
 
 def _report_dir(inventory: Inventory, given: str | None) -> Path:
-    return Path(given or inventory.farm.report_dir).resolve()
+    return Path(given).resolve() if given else inventory.resolve(inventory.farm.report_dir)
 
 
 @click.command(context_settings={"ignore_unknown_options": True})

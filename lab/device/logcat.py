@@ -48,6 +48,11 @@ class LogcatCapture:
                 return
             self._chunks += data
 
+    def text(self) -> str:
+        """What was captured so far (the capture goes on)."""
+        text = self._chunks.decode(errors="replace")
+        return text if text or not self.error else self.error
+
     def stop(self) -> str:
         if self._sock is not None:
             with contextlib.suppress(OSError):

@@ -7,6 +7,7 @@ something to coerce) and forbid unknown keys (they are typos).
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, field_validator
@@ -166,6 +167,15 @@ class Inventory(_Strict):
     def path(self) -> str | None:
         """The file this inventory was loaded from (None when built in code)."""
         return self._path
+
+    @property
+    def base_dir(self) -> Path:
+        """Relative paths in an inventory (report_dir, file: lease store) start here."""
+        return Path(self._path).resolve().parent if self._path else Path.cwd()
+
+    def resolve(self, path: str) -> Path:
+        candidate = Path(path)
+        return candidate if candidate.is_absolute() else self.base_dir / candidate
 
     def device(self, device_id: str) -> Device:
         for device in self.devices:

@@ -20,7 +20,7 @@ from lab.inventory import Device, Inventory
 from lab.plugin.artifacts import Attach, Span
 from lab.plugin.labels import label_test
 from lab.plugin.selection import assign_roles, matching, need_of, why_none
-from lab.plugin.session import LabSession, lab_session
+from lab.plugin.session import SESSION_KEY, LabSession, lab_session
 from lab.report.environment import write_environment
 
 __all__ = ["attach", "dut", "duts", "lab_inventory"]
@@ -126,21 +126,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.xdist_group("+".join(callspec.params["duts"].values())))
 
 
+SPANS = pytest.StashKey[list[Span]]()
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
-    setattr(item, f"lab_report_{report.when}", report)
+    session = item.config.stash.get(SESSION_KEY, None)
+    if session is None:
+        return report  # no device test ran in this process
     if call.excinfo is not None and call.excinfo.errisinstance(DeviceLost):
         error = call.excinfo.value
-        lab_session(item.config).lost[error.device_id] = error.message
+        session.lost[error.device_id] = error.message
+    if report.failed and report.when in ("setup", "call"):
+        for span in item.stash.get(SPANS, []):
+            span.attach_failure(lost=span.dut.id in session.lost)
     return report
-
-
-def _failed(item: pytest.Item) -> bool:
-    return any(
-        getattr(getattr(item, f"lab_report_{when}", None), "failed", False)
-        for when in ("setup", "call")
-    )
 
 
 def _open(session: LabSession, request: pytest.FixtureRequest, device: Device) -> Iterator[Dut]:
@@ -158,10 +159,11 @@ def _open(session: LabSession, request: pytest.FixtureRequest, device: Device) -
         if state != "device":
             raise DeviceLost(device.id, "start test", f"adb state is {state!r}")
         span.start()
+        request.node.stash.setdefault(SPANS, []).append(span)
         yield dut
     finally:
         try:
-            span.finish(failed=_failed(request.node), lost=device.id in session.lost)
+            span.stop()
         finally:
             dut.close()
             session.leases.release(lease)

@@ -54,10 +54,14 @@ class Span:
             except LabError as exc:
                 self.notes.append(f"console not captured: {exc.message}")
 
-    def finish(self, failed: bool, lost: bool) -> None:
-        logcat = self.logcat.stop() if self.logcat else ""
-        if not failed:
-            return
+    def stop(self) -> None:
+        if self.logcat:
+            self.logcat.stop()
+
+    def attach_failure(self, lost: bool) -> None:
+        """Called while the test's own Allure result is still open (from makereport), so
+        the artifacts land in that result rather than under a fixture's teardown."""
+        logcat = self.logcat.text() if self.logcat else ""
         attach = Attach()
         name = self.dut.id
         if not lost:  # a lost device cannot answer: do not spend the timeouts on it

@@ -40,14 +40,13 @@ def lab_session(config: pytest.Config) -> LabSession:
     unknown = set(config.getoption("--device") or []) - {d.id for d in inventory.devices}
     if unknown:
         raise pytest.UsageError(f"--device {', '.join(sorted(unknown))}: not in {inventory.path}")
-    root = Path(config.rootpath)
-    report_dir = Path(config.getoption("--lab-report-dir") or inventory.farm.report_dir)
-    report_dir = report_dir if report_dir.is_absolute() else root / report_dir
+    given = config.getoption("--lab-report-dir")
+    report_dir = Path(given).resolve() if given else inventory.resolve(inventory.farm.report_dir)
     worker = getattr(config, "workerinput", {}).get("workerid", "")
     session = LabSession(
         inventory=inventory,
         devices=devices,
-        leases=open_store(inventory.farm.lease_store, root),
+        leases=open_store(inventory.farm.lease_store, inventory.base_dir),
         report_dir=report_dir,
         holder=holder_name(worker),
         lease_timeout=config.getoption("--lease-timeout"),

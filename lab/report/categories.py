@@ -1,5 +1,7 @@
-"""How failures are sorted in the report. Allure 3 reads these from its config file (it
-ignores categories.json in the results folder); order matters: first match wins."""
+r"""How failures are sorted in the report. Allure 3 reads these from its config file (it
+ignores categories.json in the results folder); order matters: first match wins.
+Patterns are JavaScript regexes matched against the whole message: no inline flags, so
+`[\s\S]*` stands for "anything, newlines included"."""
 
 from __future__ import annotations
 
@@ -7,22 +9,22 @@ CATEGORIES: list[dict[str, object]] = [
     {
         "name": "Device lost",
         "matchedStatuses": ["failed", "broken"],
-        "messageRegex": "(?s).*(device lost|DeviceLost).*",
+        "messageRegex": "[\\s\\S]*(device lost|DeviceLost)[\\s\\S]*",
     },
     {
         "name": "Timeout",
         "matchedStatuses": ["failed", "broken"],
-        "messageRegex": "(?s).*(: timeout: |DeviceTimeout|Timeout|timed out).*",
+        "messageRegex": "[\\s\\S]*(: timeout: |DeviceTimeout|Timeout|timed out)[\\s\\S]*",
     },
     {
         "name": "Vision mismatch",
         "matchedStatuses": ["failed", "broken"],
-        "messageRegex": "(?s).*(vision mismatch|VisionMismatch).*",
+        "messageRegex": "[\\s\\S]*(vision mismatch|VisionMismatch)[\\s\\S]*",
     },
     {
         "name": "Lab infrastructure",
         "matchedStatuses": ["broken"],
-        "messageRegex": "(?s).*(LeaseTimeout|bad capture|no lease).*",
+        "messageRegex": "[\\s\\S]*(LeaseTimeout|bad capture|no lease)[\\s\\S]*",
     },
     {"name": "Product defect", "matchedStatuses": ["failed"]},
     {"name": "Test defect", "matchedStatuses": ["broken"]},

@@ -12,7 +12,7 @@ import pytest
 import uiautomator2
 from PIL import Image
 
-from tests.sim.conftest import MODELS, SERIALS, SIZES
+from tests.farm import MODELS, SERIALS, SIZES
 
 APK = Path(uiautomator2.__file__).parent / "assets" / "app-uiautomator.apk"
 
@@ -126,7 +126,7 @@ def test_raw_screencap_has_the_header_and_rgba_pixels(farm):
 def test_logcat_streams_new_lines(farm):
     import subprocess
 
-    from tests.sim.conftest import ADB
+    from tests.farm import ADB
 
     serial = SERIALS["t-phone"]
     stream = subprocess.Popen(

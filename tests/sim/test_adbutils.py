@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from tests.sim.conftest import SERIALS, SIZES
+from tests.farm import SERIALS, SIZES
 
 
 def test_shell_and_shell2(farm):

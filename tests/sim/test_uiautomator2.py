@@ -10,7 +10,7 @@ import pytest
 import uiautomator2 as u2
 from PIL import Image
 
-from tests.sim.conftest import SERIALS, SIZES
+from tests.farm import SERIALS, SIZES
 
 
 @pytest.fixture(scope="module")

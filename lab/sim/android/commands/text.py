@@ -58,6 +58,21 @@ def _lines_cut(proc: Proc, head: bool) -> int:
     return 0
 
 
+def log(system: AndroidSystem, proc: Proc) -> int:
+    """`log [-p PRIORITY] [-t TAG] MESSAGE`: write a line to logcat."""
+    args, tag, priority = proc.args[1:], "log", "I"
+    while len(args) >= 2 and args[0] in ("-t", "-p"):
+        if args[0] == "-t":
+            tag = args[1]
+        else:
+            priority = args[1][:1].upper()
+        args = args[2:]
+    if priority not in "VDIWEF":
+        return proc.fail(f"bad priority {priority!r}")
+    system.log(priority, tag, " ".join(args))
+    return 0
+
+
 def printing(text: str):
     """A command that prints a fixed line."""
 
@@ -101,4 +116,5 @@ COMMANDS = {
     "uname": uname,
     "date": date,
     "pwd": pwd,
+    "log": log,
 }

@@ -12,7 +12,7 @@ from pathlib import Path
 import adbutils
 import pytest
 
-from tests.sim.adb_keys import adb_public_key, new_key
+from tests.adb_keys import adb_public_key, new_key
 
 BIN = Path(sys.executable).parent
 LAB = str(BIN / "lab")
@@ -123,8 +123,7 @@ def _adb_key() -> Path:
     return key
 
 
-@pytest.fixture(scope="session")
-def farm(tmp_path_factory: pytest.TempPathFactory) -> Farm:
+def start_farm(tmp_path_factory: pytest.TempPathFactory) -> Farm:
     folder = tmp_path_factory.mktemp("farm")
     foreign = folder / "foreign.pub"
     foreign.write_text(adb_public_key(new_key()))
@@ -150,8 +149,7 @@ def farm(tmp_path_factory: pytest.TempPathFactory) -> Farm:
         "--only",
         "t-spare",
     )
-    yield farm
-    farm.lab("sim", "down", "--inventory", str(inventory), check=False)
+    return farm
 
 
 MODELS = {

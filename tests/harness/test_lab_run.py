@@ -1,0 +1,215 @@
+"""`lab run` end to end on the test farm: artifacts of failures, labels, exit codes,
+parallel devices without double leases, and a device dying mid-run."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import time
+from pathlib import Path
+
+from lab.farm.leases import overlaps
+from lab.report.categories import CATEGORIES
+from tests.farm import LAB
+from tests.harness.runs import attachment, labels, results, write_suite
+
+FAILING = """
+import allure
+
+def test_fails_on_purpose(dut):
+    dut.shell("log -t Purpose about-to-fail")
+    dut.console.send("uptime")
+    dut.console.expect("up ")
+    assert dut.getprop("ro.product.model") == "not this model"
+
+def test_passes(dut, attach):
+    attach.text("note", "kept because the test attached it")
+"""
+
+
+def _run(farm, *args: str) -> subprocess.CompletedProcess:
+    return farm.lab("run", *args, "--inventory", str(farm.inventory), check=False, timeout=300)
+
+
+def test_a_failure_leaves_screenshot_hierarchy_logcat_and_console(farm, tmp_path):
+    suite = write_suite(tmp_path / "suite", FAILING)
+    reports = tmp_path / "reports"
+    done = _run(farm, str(suite), "--device", "t-watch", "--report-dir", str(reports))
+    assert done.returncode == 1, done.stdout + done.stderr  # CI gates on it
+    by_name = {r["name"].split("[")[0]: r for r in results(reports)}
+    failed, passed = by_name["test_fails_on_purpose"], by_name["test_passes"]
+    assert failed["status"] == "failed" and passed["status"] == "passed"
+
+    png = attachment(reports, failed, "t-watch screenshot").read_bytes()
+    assert png.startswith(b"\x89PNG")
+    assert "<hierarchy" in attachment(reports, failed, "t-watch ui hierarchy").read_text()
+    assert "about-to-fail" in attachment(reports, failed, "t-watch logcat").read_text()
+    assert "up " in attachment(reports, failed, "t-watch console").read_text()
+    # a passing test keeps only what it attached itself
+    assert [a["name"] for a in passed.get("attachments", [])] == ["note"]
+
+    assert labels(failed, "epic") == ["watch"]
+    assert labels(failed, "parentSuite") == ["t-watch"]
+    assert {"TOS Watch W1", "TOS+ 1.2"} <= set(labels(failed, "tag"))
+    environment = (reports / "allure-results" / "environment.properties").read_text()
+    assert "device.t-watch=tos/" in environment
+    assert (reports / "allure-report" / "index.html").is_file()
+    junit = (reports / "junit.xml").read_text()
+    assert 'failures="1"' in junit
+    assert "Allure report:" in done.stdout and "t-watch" in done.stdout
+
+
+def test_three_devices_at_once_never_share_a_device(farm, tmp_path):
+    reports = tmp_path / "reports"
+    devices = ["t-watch", "t-tv", "t-headset", "t-phone"]
+    args = [a for d in devices for a in ("--device", d)]
+    started = time.monotonic()
+    done = _run(farm, "suites/smoke", "-n", "3", *args, "--report-dir", str(reports))
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr
+    assert len(results(reports)) == 36
+    log = Path(farm.inventory).parent / "reports" / ".leases" / "leases.jsonl"
+    assert overlaps(log) == []
+    # ...and devices did run at the same time: some two leases of different devices overlap
+    spans: dict[str, list[tuple[float, float]]] = {}
+    opened: dict[tuple[str, str], float] = {}
+    import json
+
+    for line in log.read_text().splitlines():
+        entry = json.loads(line)
+        if entry["t"] < time.time() - (time.monotonic() - started) - 1:
+            continue  # earlier runs
+        key = (entry["device"], entry["holder"])
+        if entry["event"] == "acquire":
+            opened[key] = entry["t"]
+        elif entry["event"] == "release" and key in opened:
+            spans.setdefault(entry["device"], []).append((opened.pop(key), entry["t"]))
+    concurrent = any(
+        a0 < b1 and b0 < a1
+        for d1 in spans
+        for d2 in spans
+        if d1 < d2
+        for a0, a1 in spans[d1]
+        for b0, b1 in spans[d2]
+    )
+    assert concurrent, "no two devices were leased at the same time"
+    holders = {
+        json.loads(line)["holder"].rsplit(":", 1)[-1] for line in log.read_text().splitlines()
+    }
+    assert {"gw0", "gw1", "gw2"} <= holders
+
+
+LONG = """
+import time
+
+def test_keeps_talking(dut):
+    deadline = time.monotonic() + 6
+    while time.monotonic() < deadline:
+        assert dut.shell("echo tick").stdout.strip() == "tick"
+        time.sleep(0.05)
+"""
+
+
+def test_a_device_killed_mid_run(farm, tmp_path):
+    suite = write_suite(tmp_path / "suite", LONG)
+    reports = tmp_path / "reports"
+    devices = ["t-spare", "t-watch", "t-phone"]
+    args = [a for d in devices for a in ("--device", d)]
+    run = subprocess.Popen(
+        [
+            LAB,
+            "run",
+            str(suite),
+            "-n",
+            "3",
+            *args,
+            "--inventory",
+            str(farm.inventory),
+            "--report-dir",
+            str(reports),
+        ],
+        env=farm.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lease = Path(farm.inventory).parent / "reports" / ".leases" / "t-spare.json"
+    deadline = time.monotonic() + 60
+    while not lease.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.0)
+    victim = farm.status()["t-spare"]["pid"]
+    subprocess.run(["kill", "-9", str(victim)], check=True)
+    killed_at = time.time()
+    output, _ = run.communicate(timeout=180)
+    try:
+        assert run.returncode == 1, output[-3000:]
+        by_device = {labels(r, "parentSuite")[0]: r for r in results(reports)}
+        assert set(by_device) == set(devices)  # every result is on disk
+        lost = by_device["t-spare"]
+        assert lost["status"] in ("failed", "broken")
+        message = lost["statusDetails"]["message"]
+        assert "device lost" in message
+        assert lost["stop"] / 1000 - killed_at < 10, "the test took too long to notice"
+        category = next(
+            c["name"]
+            for c in CATEGORIES
+            if lost["status"] in c["matchedStatuses"]
+            and re.fullmatch(str(c.get("messageRegex", "[\\s\\S]*")), message)
+        )
+        assert category == "Device lost"
+        for other in ("t-watch", "t-phone"):
+            assert by_device[other]["status"] == "passed"
+    finally:
+        farm.lab(
+            "sim",
+            "up",
+            "--inventory",
+            str(farm.inventory),
+            "--only",
+            "t-spare",
+            "--boot-seconds",
+            "0.2",
+        )
+
+
+def test_a_test_no_device_can_run_is_skipped_with_the_reason(farm, tmp_path):
+    suite = write_suite(
+        tmp_path / "suite",
+        """
+import pytest
+
+@pytest.mark.requires("heart_rate")
+def test_needs_a_heart_rate_sensor(dut):
+    pass
+
+@pytest.mark.device_class("headset")
+def test_needs_a_headset(dut):
+    pass
+
+@pytest.mark.devices(pad="phone", screen="tv")
+def test_phone_as_game_pad_for_tv(duts):
+    assert duts["pad"].info.device_class == "phone"
+    assert duts["screen"].info.device_class == "tv"
+    assert duts["pad"].shell("echo pad").stdout.strip() == "pad"
+""",
+    )
+    reports = tmp_path / "reports"
+    done = _run(
+        farm, str(suite), "--device", "t-tv", "--device", "t-phone", "--report-dir", str(reports)
+    )
+    assert done.returncode == 0, done.stdout[-2000:]
+    by_name = {r["name"].split("[")[0]: r for r in results(reports)}
+    skipped = by_name["test_needs_a_heart_rate_sensor"]
+    assert skipped["status"] == "skipped"
+    assert "heart_rate" in skipped["statusDetails"]["message"]
+    assert "class headset" in by_name["test_needs_a_headset"]["statusDetails"]["message"]
+    assert by_name["test_phone_as_game_pad_for_tv"]["status"] == "passed"
+
+
+def test_bad_paths_and_inventory_are_clear_errors(farm, tmp_path):
+    done = _run(farm, str(tmp_path / "nope"))
+    assert done.returncode == 2 and "no such test path" in done.stderr
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("devices: []\n")
+    done = farm.lab("run", "--inventory", str(bad), check=False)
+    assert done.returncode == 2 and "bad.yaml:1" in done.stderr
