@@ -11,8 +11,7 @@ setup:
 	@tools/bootstrap.sh
 
 run: setup
-	$(LAB) sim up
-	$(LAB) devices
+	$(LAB) run suites/ -n 2
 
 lint: setup
 	$(BIN)/ruff check .

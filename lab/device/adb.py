@@ -15,7 +15,12 @@ from typing import TypeVar
 import adbutils
 
 from lab.device.errors import DeviceError, DeviceLost, DeviceTimeout
-from lab.device.host_protocol import HostProtocolError, open_service, read_until_closed
+from lab.device.host_protocol import (
+    HostProtocolError,
+    host_query,
+    open_service,
+    read_until_closed,
+)
 from lab.inventory import parse_host_port
 
 T = TypeVar("T")
@@ -131,9 +136,11 @@ class Adb:
     def state(self, timeout: float = 5.0) -> str:
         """device / offline / unauthorized / absent, as the adb server sees it."""
         with self._operation("get state", timeout):
-            for info in self.client.list():
-                if info.serial == self.serial:
-                    return info.state
+            listing = host_query(self.host, self.port, "host:devices", timeout)
+        for line in listing.splitlines():
+            serial, _, state = line.partition("\t")
+            if serial == self.serial:
+                return state.strip()
         return "absent"
 
     # -- boot

@@ -121,6 +121,10 @@ class Console:
 
     def close(self) -> None:
         self._stop.set()
+        try:
+            self._port.cancel_read()  # wake the reader now instead of after its read timeout
+        except (AttributeError, OSError, serial.SerialException):
+            pass
         self._reader.join(1.0)
         try:
             self._port.close()

@@ -35,7 +35,13 @@ class Dut:
     @property
     def ui(self) -> Ui:
         if self._ui is None:
-            self._ui = Ui(self.id, self.adb.client, self.adb.serial)
+            self._ui = Ui(
+                self.id,
+                self.adb.client,
+                self.adb.serial,
+                (self.adb.host, self.adb.port),
+                self.adb.timeout,
+            )
         return self._ui
 
     @property

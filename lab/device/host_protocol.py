@@ -31,6 +31,16 @@ def open_service(host: str, port: int, serial: str, service: str, timeout: float
     return sock
 
 
+def host_query(host: str, port: int, request: str, timeout: float) -> str:
+    """A `host:` request the server answers itself (e.g. `host:devices`)."""
+    with socket.create_connection((host, port), timeout=timeout) as sock:
+        sock.settimeout(timeout)
+        sock.sendall(f"{len(request):04x}{request}".encode())
+        _expect_okay(sock)
+        length = int(_exact(sock, 4), 16)
+        return _exact(sock, length).decode(errors="replace")
+
+
 def _expect_okay(sock: socket.socket) -> None:
     status = _exact(sock, 4)
     if status == b"OKAY":

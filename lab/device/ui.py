@@ -1,8 +1,10 @@
 """uiautomator2 on top of the lab's adb connection, with TCP_NODELAY and one reconnect.
 
 Stock uiautomator2 writes HTTP headers and body separately on a socket without
-TCP_NODELAY, so every JSON-RPC call waits ~50 ms for Nagle + delayed ACK; setting the
-option on the socket the client gets from adbutils brings a call to about a millisecond.
+TCP_NODELAY, so every JSON-RPC call waits ~50 ms for Nagle + delayed ACK. And adbutils'
+`create_connection` asks the server's version on an extra connection whose close sleeps
+10 ms. The device handed to uiautomator2 here opens `tcp:PORT` itself, in one connection
+with TCP_NODELAY: a call then costs about a millisecond.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import adbutils
 import uiautomator2 as u2
 
 from lab.device.errors import DeviceError, DeviceLost, DeviceTimeout
+from lab.device.host_protocol import HostProtocolError, open_service
 
 T = TypeVar("T")
 _RETRYABLE = (
@@ -26,27 +29,47 @@ _RETRYABLE = (
 )
 
 
-class _NoDelayDevice(adbutils.AdbDevice):
+class _FastDevice(adbutils.AdbDevice):
+    server: tuple[str, int] = ("127.0.0.1", 5037)
+    timeout: float = 30.0
+
     def create_connection(self, network: adbutils.Network, address: Any) -> socket.socket:
-        sock = super().create_connection(network, address)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        return sock
+        if network != adbutils.Network.TCP:
+            return super().create_connection(network, address)
+        try:
+            return open_service(*self.server, self.serial, f"tcp:{address}", self.timeout)
+        except HostProtocolError as exc:  # what uiautomator2 expects when nothing listens
+            raise adbutils.AdbError(str(exc)) from None
 
 
 class Ui:
-    def __init__(self, device_id: str, client: adbutils.AdbClient, serial: str) -> None:
+    def __init__(
+        self,
+        device_id: str,
+        client: adbutils.AdbClient,
+        serial: str,
+        server: tuple[str, int],
+        timeout: float = 30.0,
+    ) -> None:
         self.device_id = device_id
         self._client = client
         self._serial = serial
+        self._server = server
+        self._timeout = timeout
         self._d: u2.Device | None = None
         self.reconnects = 0
+
+    def __repr__(self) -> str:
+        return f"<Ui of {self.device_id}>"
 
     @property
     def d(self) -> u2.Device:
         """The uiautomator2 device (connected on first use)."""
         if self._d is None:
             try:
-                self._d = u2.connect(_NoDelayDevice(self._client, serial=self._serial))
+                device = _FastDevice(self._client, serial=self._serial)
+                device.server, device.timeout = self._server, self._timeout
+                self._d = u2.connect(device)
             except Exception as exc:  # u2 raises many kinds here; all mean "no agent"
                 raise DeviceLost(self.device_id, "connect uiautomator2", str(exc)) from None
         return self._d

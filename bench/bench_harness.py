@@ -1,0 +1,105 @@
+"""The harness's cost: overhead per test (lease, logcat span, labels, Allure results)
+against the bare device call, and a uiautomator2 call through `dut.ui` against stock."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import uiautomator2 as u2
+
+from bench.farm import SERIALS, BenchFarm
+from bench.stats import ms, timed
+from lab.device.dut import Dut
+from lab.inventory import load_inventory
+
+SUITE = """
+import pytest
+
+@pytest.mark.parametrize("n", range({count}))
+def test_one_call(dut, n):
+    assert dut.shell("echo x").stdout == "x\\n"
+"""
+
+
+def _suite_seconds(farm: BenchFarm, count: int) -> float:
+    folder = Path(tempfile.mkdtemp(prefix="bench-suite-"))
+    (folder / "test_calls.py").write_text(SUITE.format(count=count))
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            str(folder),
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--inventory",
+            str(farm.inventory),
+            "--device",
+            "b-phone",
+            "--alluredir",
+            str(folder / "results"),
+            "-o",
+            "addopts=",
+        ],
+        env=farm.env,
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    return time.perf_counter() - started
+
+
+def run() -> list[tuple[str, str]]:
+    farm = BenchFarm()
+    rows: list[tuple[str, str]] = []
+    try:
+        farm.up("phone", "watch")
+        inventory = load_inventory(farm.inventory)
+        dut = Dut(inventory.device("b-phone"), inventory.farm, Path(tempfile.mkdtemp()))
+        bare = timed(lambda: dut.shell("echo x"), 100, warmup=5)
+        rows.append(("bare device call: `dut.shell('echo x')` (shell v2)", ms(bare)))
+        small, large = _suite_seconds(farm, 20), _suite_seconds(farm, 80)
+        per_test = (large - small) / 60
+        overhead = per_test - statistics.median(bare)
+        rows.append(
+            (
+                "one test with one call, through pytest + plugin + Allure results",
+                f"{per_test * 1000:.1f} ms (from 80 vs 20 tests: {large:.2f} s vs {small:.2f} s)",
+            )
+        )
+        rows.append(
+            (
+                "harness overhead per test (lease, logcat span, labels, results)",
+                f"{overhead * 1000:.1f} ms = {per_test / statistics.median(bare):.1f}x the bare call",
+            )
+        )
+
+        stock = u2.connect(SERIALS["watch"])
+        stock.info  # noqa: B018 - agent up before timing
+        lab = Dut(inventory.device("b-watch"), inventory.farm, Path(tempfile.mkdtemp()))
+        lab.ui.info  # noqa: B018
+        stock_times = timed(lambda: stock.info, 30)
+        lab_times = timed(lambda: lab.ui.info, 30)
+        rows.append(("uiautomator2 `info`, stock client", ms(stock_times)))
+        rows.append(("uiautomator2 `info` through `dut.ui` (TCP_NODELAY)", ms(lab_times)))
+        rows.append(
+            (
+                "`dut.ui` speed-up over stock (same run, medians)",
+                f"{statistics.median(stock_times) / statistics.median(lab_times):.0f}x",
+            )
+        )
+        dump_stock = timed(stock.dump_hierarchy, 15)
+        dump_lab = timed(lab.ui.dump, 15)
+        rows.append(
+            ("`dump_hierarchy()` stock / through `dut.ui`", f"{ms(dump_stock)} / {ms(dump_lab)}")
+        )
+    finally:
+        farm.down()
+    return rows
