@@ -3,6 +3,7 @@ feeds an expect buffer; timeouts show the tail of what was seen and where the lo
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 import time
@@ -121,10 +122,9 @@ class Console:
 
     def close(self) -> None:
         self._stop.set()
-        try:
-            self._port.cancel_read()  # wake the reader now instead of after its read timeout
-        except (AttributeError, OSError, serial.SerialException):
-            pass
+        # wake the reader now instead of after its read timeout
+        with contextlib.suppress(AttributeError, OSError, serial.SerialException):
+            self._port.cancel_read()
         self._reader.join(1.0)
         try:
             self._port.close()
