@@ -58,6 +58,15 @@ def test_a_failure_leaves_screenshot_hierarchy_logcat_and_console(farm, tmp_path
     assert 'failures="1"' in junit
     assert "Allure report:" in done.stdout and "t-watch" in done.stdout
 
+    # `lab report` again, as one self-contained file (a CI artifact); history accumulates
+    again = farm.lab(
+        "report", "--inventory", str(farm.inventory), "--report-dir", str(reports), "--single-file"
+    )
+    assert "Allure report:" in again.stdout
+    assert not (reports / "allure-report" / "data").exists()
+    assert (reports / "allure-report" / "index.html").stat().st_size > 100_000
+    assert len((reports / "history.jsonl").read_text().splitlines()) == 2
+
 
 def test_three_devices_at_once_never_share_a_device(farm, tmp_path):
     reports = tmp_path / "reports"
