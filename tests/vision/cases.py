@@ -1,0 +1,197 @@
+"""A generated benchmark for `locate`: real screenshots of the virtual devices, templates
+cropped from their UI elements, and perturbed copies (JPEG 60, noise, 1-3 px shifts,
+brightness +-20 %, scales 0.5-2). Shared by tests/vision and bench/bench_vision."""
+
+from __future__ import annotations
+
+import random
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from lab.vision.template import Template
+
+
+@dataclass
+class Shot:
+    name: str  # e.g. "tv/settings"
+    image: np.ndarray
+    density: int
+    eye_width: int | None  # a stereo panel shows every element twice
+    elements: list[tuple[str, tuple[int, int, int, int]]]  # (text, bounds)
+    texts: set[str]  # every text and description on the screen
+
+    def shows(self, text: str) -> bool:
+        return any(text in shown for shown in self.texts)
+
+
+@dataclass
+class Case:
+    screen: np.ndarray
+    template: Template
+    screen_density: int
+    expected: list[tuple[float, float]]  # possible centres (both eyes on a headset)
+    source: str
+
+
+def texts(hierarchy: str) -> set[str]:
+    root = ET.fromstring(hierarchy.encode())
+    return {
+        value
+        for node in root.iter("node")
+        for value in (node.get("text"), node.get("content-desc"))
+        if value
+    }
+
+
+def _ink(
+    image: np.ndarray, bounds: tuple[int, int, int, int], pad: int = 6
+) -> tuple[int, int, int, int] | None:
+    """`bounds` shrunk to what is drawn in it (pixels unlike its most common colour), as a
+    person would crop a template: the label or icon, not a mostly empty bar."""
+    left, top, right, bottom = bounds
+    box = image[top:bottom, left:right].reshape(-1, 3)
+    colours, counts = np.unique(box, axis=0, return_counts=True)
+    background = colours[counts.argmax()]
+    ink = np.abs(image[top:bottom, left:right].astype(int) - background).max(axis=2) > 40
+    ys, xs = np.nonzero(ink)
+    if len(xs) < 30:
+        return None
+    x0, x1 = max(left, left + xs.min() - pad), min(right, left + xs.max() + 1 + pad)
+    y0, y1 = max(top, top + ys.min() - pad), min(bottom, top + ys.max() + 1 + pad)
+    return int(x0), int(y0), int(x1), int(y1)
+
+
+def elements(hierarchy: str, image: np.ndarray) -> list[tuple[str, tuple[int, int, int, int]]]:
+    """Templates a person would crop: the labels, switches, tiles and titles of the screen
+    (tight to their ink), with the text they show, from uiautomator XML."""
+    found = []
+    for node in ET.fromstring(hierarchy.encode()).iter("node"):
+        rid = node.get("resource-id", "")
+        left, top, right, bottom = (
+            int(v)
+            for v in node.get("bounds", "[0,0][0,0]").replace("][", ",").strip("[]").split(",")
+        )
+        right, bottom = min(right, image.shape[1]), min(bottom, image.shape[0])
+        if right - left < 12 or bottom - top < 12 or "statusbar" in rid or ":id/clock" in rid:
+            continue
+        interesting = node.get("clickable") == "true" or rid.endswith(
+            ("_label", ":id/title", "_switch", "_value")
+        )
+        if not interesting:
+            continue
+        crop = _ink(image, (left, top, right, bottom))
+        if crop is None:
+            continue
+        width, height = crop[2] - crop[0], crop[3] - crop[1]
+        if max(width, height) / min(width, height) > 8:
+            continue
+        text = node.get("text") or node.get("content-desc") or rid
+        found.append((text, crop))
+    return found
+
+
+def _transform(
+    image: np.ndarray,
+    scale: float,
+    dx: int,
+    dy: int,
+    brightness: float,
+    noise: float,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    out = cv2.resize(
+        image,
+        None,
+        fx=scale,
+        fy=scale,
+        interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR,
+    )
+    out = cv2.warpAffine(
+        out,
+        np.float32([[1, 0, dx], [0, 1, dy]]),
+        (out.shape[1], out.shape[0]),
+        borderMode=cv2.BORDER_REPLICATE,
+    )
+    out = out.astype(np.float32) * brightness + rng.normal(0, noise, out.shape)
+    out = np.clip(out, 0, 255).astype(np.uint8)
+    ok, jpeg = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, 60])
+    assert ok
+    return cv2.imdecode(jpeg, cv2.IMREAD_COLOR)
+
+
+def _perturbed(shot: Shot, rng: np.random.Generator, pyrng: random.Random):
+    scale = float(np.exp(pyrng.uniform(np.log(0.5), np.log(2.0))))
+    dx, dy = pyrng.choice([-3, -2, -1, 1, 2, 3]), pyrng.choice([-3, -2, -1, 1, 2, 3])
+    brightness = pyrng.uniform(0.8, 1.2)
+    noise = pyrng.uniform(0, 6)
+    return _transform(shot.image, scale, dx, dy, brightness, noise, rng), scale, dx, dy
+
+
+def positives(shots: list[Shot], count: int, seed: int = 7) -> list[Case]:
+    rng, pyrng = np.random.default_rng(seed), random.Random(seed)
+    # a template whose text also shows elsewhere on its screen ("13" inside a build
+    # fingerprint) has several right answers: leave those out
+    pool = [
+        (shot, text, bounds)
+        for shot in shots
+        for text, bounds in shot.elements
+        if sum(text in other for other in shot.texts) <= 1
+    ]
+    cases = []
+    for _ in range(count):
+        shot, text, bounds = pyrng.choice(pool)
+        template = Template.crop(shot.image, bounds, shot.density, name=f"{shot.name}:{text}")
+        screen, scale, dx, dy = _perturbed(shot, rng, pyrng)
+        cx, cy = (bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2
+        centres = [(cx, cy)] + ([(cx + shot.eye_width, cy)] if shot.eye_width else [])
+        expected = [(x * scale + dx, y * scale + dy) for x, y in centres]
+        cases.append(
+            Case(
+                screen,
+                template,
+                round(shot.density * scale),
+                expected,
+                f"{shot.name}:{text}@{scale:.2f}",
+            )
+        )
+    return cases
+
+
+def negatives(shots: list[Shot], count: int, seed: int = 11) -> list[Case]:
+    """Templates searched on a screen of the same class that does not show them."""
+    rng, pyrng = np.random.default_rng(seed), random.Random(seed)
+    pairs = []
+    for target in shots:
+        for source in shots:
+            if source is target or source.name.split("/")[0] != target.name.split("/")[0]:
+                continue
+            for text, bounds in source.elements:
+                if not target.shows(text):
+                    pairs.append((source, text, bounds, target))
+    cases = []
+    for _ in range(count):
+        source, text, bounds, target = pyrng.choice(pairs)
+        template = Template.crop(source.image, bounds, source.density, name=f"{source.name}:{text}")
+        screen, scale, _, _ = _perturbed(target, rng, pyrng)
+        cases.append(
+            Case(
+                screen,
+                template,
+                round(target.density * scale),
+                [],
+                f"{source.name}:{text} on {target.name}@{scale:.2f}",
+            )
+        )
+    return cases
+
+
+def hit(case: Case, centre: tuple[int, int] | None, tolerance: float = 3.0) -> bool:
+    if centre is None:
+        return False
+    return any(
+        abs(centre[0] - x) <= tolerance and abs(centre[1] - y) <= tolerance
+        for x, y in case.expected
+    )
