@@ -71,5 +71,20 @@ def read_text(image: np.ndarray, region: tuple[int, int, int, int] | None = None
                 round(float(score), 4),
             )
         )
-    lines.sort(key=lambda line: (line.bounds[1] // 10, line.bounds[0]))
-    return lines
+    return _reading_order(lines)
+
+
+def _reading_order(lines: list[TextLine]) -> list[TextLine]:
+    """Top to bottom, and left to right within a row: boxes whose vertical centres lie
+    within half a line height of each other share a row (CJK and Latin boxes differ)."""
+    rows: list[list[TextLine]] = []
+    for line in sorted(lines, key=lambda item: (item.bounds[1] + item.bounds[3]) / 2):
+        centre = (line.bounds[1] + line.bounds[3]) / 2
+        height = line.bounds[3] - line.bounds[1]
+        if rows:
+            last = rows[-1][0]
+            if abs(centre - (last.bounds[1] + last.bounds[3]) / 2) <= max(height, 1) / 2:
+                rows[-1].append(line)
+                continue
+        rows.append([line])
+    return [line for row in rows for line in sorted(row, key=lambda item: item.bounds[0])]

@@ -116,7 +116,7 @@ def _content(screen: Screen, m: Metrics, area: tuple[int, int, int, int]) -> tup
         for item in screen.items:
             views.append(_item_view(screen, item, (left, y, right, y + m.row_h), "row", m))
             y += m.row_h + m.gap
-    landscape = m.width > m.height
+    landscape = m.width >= 1200  # wide enough for the QR code beside the text (TV, headset)
     text_right = (left + right) // 2 if landscape and screen.qr else right
     if screen.qr and m.round:  # on a watch the code comes first, so it shows without scrolling
         y = _qr(screen, views, m, left, right, y)
@@ -156,12 +156,22 @@ def _content(screen: Screen, m: Metrics, area: tuple[int, int, int, int]) -> tup
         bottom_qr = _qr(screen, views, m, text_right + m.gap, right, lines_top)
         y = max(y, bottom_qr)
     elif screen.qr and not m.round:
-        y = _qr(screen, views, m, left, right, y)
+        y = _qr(screen, views, m, left, right, y, area[3])
     return views, y - top
 
 
-def _qr(screen: Screen, views: list[View], m: Metrics, left: int, right: int, y: int) -> int:
+def _qr(
+    screen: Screen,
+    views: list[View],
+    m: Metrics,
+    left: int,
+    right: int,
+    y: int,
+    bottom: int | None = None,
+) -> int:
     side = int((right - left) * 0.8) if m.round else min(right - left, int(m.height * 0.45))
+    if bottom is not None and bottom - y - m.gap >= side // 2:
+        side = min(side, bottom - y - m.gap)  # fit on screen rather than need scrolling
     x = (left + right - side) // 2
     views.append(
         View(

@@ -37,8 +37,13 @@ class Metrics:
         )
 
 
-def metrics_for(device_class: str, width: int, height: int, focus_ring: bool) -> Metrics:
-    scale = min(width, height) / 1080
+def metrics_for(
+    device_class: str, width: int, height: int, focus_ring: bool, density: int = 320
+) -> Metrics:
+    """Rectangular screens size everything by density, as Android sizes dp (320 dpi = 1x):
+    an element on a 560 dpi headset is 1.75x its size on a 320 dpi TV. The round watch is
+    laid out relative to its face instead."""
+    scale = density / 320
     if device_class == "watch":
         return Metrics(
             width,

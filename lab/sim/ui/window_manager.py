@@ -50,7 +50,11 @@ class WindowManager:
         self.state = state
         self.touch = spec.has("touch")
         self.metrics: Metrics = metrics_for(
-            spec.device_class, spec.eye_width, spec.height, focus_ring=spec.has("dpad")
+            spec.device_class,
+            spec.eye_width,
+            spec.height,
+            focus_ring=spec.has("dpad"),
+            density=spec.density,
         )
         self.stereo = spec.shape == "stereo"
         self.screen_on = True
