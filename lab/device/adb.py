@@ -20,6 +20,7 @@ from lab.device.host_protocol import (
     host_query,
     open_service,
     read_until_closed,
+    recv_before,
 )
 from lab.inventory import parse_host_port
 
@@ -174,11 +175,7 @@ def _read_v2(sock: socket.socket, deadline: float) -> ShellResult | None:
     stdout, stderr = bytearray(), bytearray()
     buffer = bytearray()
     while True:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError
-        sock.settimeout(remaining)
-        chunk = sock.recv(1 << 20)
+        chunk = recv_before(sock, deadline)
         if not chunk:
             return None
         buffer += chunk

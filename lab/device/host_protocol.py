@@ -61,15 +61,20 @@ def _exact(sock: socket.socket, size: int) -> bytes:
     return data
 
 
+def recv_before(sock: socket.socket, deadline: float) -> bytes:
+    """The next chunk (b"" when the service closed); TimeoutError once `deadline` passed."""
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise TimeoutError
+    sock.settimeout(remaining)
+    return sock.recv(1 << 20)
+
+
 def read_until_closed(sock: socket.socket, deadline: float, limit: int = 512 << 20) -> bytes:
     """Everything until the service closes; TimeoutError at `deadline`."""
     chunks = bytearray()
     while True:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError
-        sock.settimeout(remaining)
-        chunk = sock.recv(1 << 20)
+        chunk = recv_before(sock, deadline)
         if not chunk:
             return bytes(chunks)
         chunks += chunk

@@ -6,6 +6,7 @@ import contextlib
 import queue
 import struct
 import threading
+from collections.abc import Iterator
 
 from lab.sim.adbd.stream import Stream, StreamClosed, StreamReader
 from lab.sim.android.system import AndroidSystem
@@ -56,11 +57,13 @@ def raw_shell(system: AndroidSystem, command: str, merge_stderr: bool = True):
     return run
 
 
-def _interactive(shell, stream: Stream, system: AndroidSystem) -> None:
-    stream.write(PROMPT)
+def _lines(read, gone) -> Iterator[str]:
+    """Typed lines from an interactive session until `exit` or the end of input."""
     buffer = b""
-    while not stream.gone.is_set():
-        chunk = stream.read()
+    while not gone.is_set():
+        chunk = read()
+        if chunk is None:
+            continue  # nothing yet (v2 polls)
         if not chunk:
             return
         buffer += chunk
@@ -69,9 +72,15 @@ def _interactive(shell, stream: Stream, system: AndroidSystem) -> None:
             text = line.decode(errors="replace").strip()
             if text == "exit":
                 return
-            if text:
-                shell.run(text, BytesInput(), stream.write, stream.write, cancelled=stream.gone)
-            stream.write(PROMPT)
+            yield text
+
+
+def _interactive(shell, stream: Stream, system: AndroidSystem) -> None:
+    stream.write(PROMPT)
+    for text in _lines(stream.read, stream.gone):
+        if text:
+            shell.run(text, BytesInput(), stream.write, stream.write, cancelled=stream.gone)
+        stream.write(PROMPT)
 
 
 def v2_shell(system: AndroidSystem, command: str):
@@ -104,26 +113,16 @@ def v2_shell(system: AndroidSystem, command: str):
 
 def _interactive_v2(shell, stdin: QueueInput, packet, stream: Stream) -> int:
     packet(STDOUT, PROMPT)
-    buffer = b""
-    while not stream.gone.is_set():
-        chunk = stdin.read(0.5)
-        if not chunk:
-            continue
-        buffer += chunk
-        while b"\n" in buffer:
-            line, buffer = buffer.split(b"\n", 1)
-            text = line.decode(errors="replace").strip()
-            if text == "exit":
-                return shell.status
-            if text:
-                shell.run(
-                    text,
-                    BytesInput(),
-                    lambda d: packet(STDOUT, d),
-                    lambda d: packet(STDERR, d),
-                    cancelled=stream.gone,
-                )
-            packet(STDOUT, PROMPT)
+    for text in _lines(lambda: stdin.read(0.5) or None, stream.gone):
+        if text:
+            shell.run(
+                text,
+                BytesInput(),
+                lambda d: packet(STDOUT, d),
+                lambda d: packet(STDERR, d),
+                cancelled=stream.gone,
+            )
+        packet(STDOUT, PROMPT)
     return shell.status
 
 
