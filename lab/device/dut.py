@@ -14,6 +14,8 @@ from lab.device.errors import BadCapture, DeviceError
 from lab.device.ui import Ui
 from lab.inventory import Device, Farm
 from lab.runtime import read_sim_records
+from lab.vision.goldens import GoldenStore
+from lab.vision.screen import ScreenChecks
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -27,6 +29,8 @@ class Dut:
         self.adb = Adb(device.id, device.adb.serial, device.adb_server(farm), timeout=timeout)
         self._console: Console | None = None
         self._ui: Ui | None = None
+        # vision checks with the default golden folder; the pytest plugin configures its own
+        self.screen = ScreenChecks(self, GoldenStore(Path("fixtures/goldens")))
 
     def __repr__(self) -> str:
         return f"<Dut {self.id} ({self.device_class}, {self.info.model})>"

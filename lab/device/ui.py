@@ -111,6 +111,21 @@ class Ui:
         """Click the element `selector` finds, waiting up to `timeout` for it."""
         self.call(f"tap {selector}", lambda d: d(**selector).click(timeout=timeout))
 
+    def tap_image(self, template: Any, timeout: float = 10.0) -> Any:
+        """Wait for `template` (a Template or a PNG path) on screen and tap its centre."""
+        if not self._touch:
+            raise DeviceError(
+                self.device_id,
+                "tap image",
+                "this device has no touch screen",
+                hint="move the focus with press('left'/'right') and press('enter')",
+            )
+        if self._find_image is None:
+            raise DeviceError(self.device_id, "tap image", "no screen to search")
+        match = self._find_image(template, timeout)
+        self.click(*match.center)
+        return match
+
     def exists(self, timeout: float = 0.0, **selector: Any) -> bool:
         return self.call(f"exists {selector}", lambda d: d(**selector).wait(timeout=timeout))
 

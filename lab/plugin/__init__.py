@@ -8,6 +8,8 @@ devices at once), lab_inventory, attach.
 
 from __future__ import annotations
 
+import contextlib
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +24,8 @@ from lab.plugin.labels import label_test
 from lab.plugin.selection import assign_roles, matching, need_of, why_none
 from lab.plugin.session import SESSION_KEY, LabSession, lab_session
 from lab.report.environment import write_environment
+from lab.vision.goldens import GoldenStore
+from lab.vision.screen import ScreenChecks
 
 __all__ = ["attach", "dut", "duts", "lab_inventory"]
 
@@ -57,6 +61,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type=float,
         default=30.0,
         help="default seconds a device operation may take (default: %(default)s)",
+    )
+    group.addoption(
+        "--goldens",
+        default="fixtures/goldens",
+        help="golden screens folder, from the rootdir (default: %(default)s)",
+    )
+    group.addoption(
+        "--update-goldens",
+        action="store_true",
+        help="record goldens instead of comparing; lists what changed for review",
     )
 
 
@@ -153,6 +167,15 @@ def _open(session: LabSession, request: pytest.FixtureRequest, device: Device) -
     dut = Dut(
         device, session.inventory.farm, session.report_dir / "logs", timeout=session.device_timeout
     )
+    config = request.config
+    goldens = Path(config.getoption("--goldens"))
+    dut.screen = ScreenChecks(
+        dut,
+        GoldenStore(goldens if goldens.is_absolute() else config.rootpath / goldens),
+        update=config.getoption("--update-goldens"),
+        changes_log=session.report_dir / "golden-changes.jsonl",
+        attach=Attach().png,
+    )
     span = Span(dut)
     try:
         state = dut.adb.state()
@@ -208,6 +231,26 @@ def lab_inventory(pytestconfig: pytest.Config) -> Inventory:
 def attach() -> Attach:
     """Attach images, text or files to this test's report (kept whether it passes or not)."""
     return Attach()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    config = session.config
+    if config.getoption("--update-goldens") and not hasattr(config, "workerinput"):
+        with contextlib.suppress(pytest.UsageError):
+            (lab_session(config).report_dir / "golden-changes.jsonl").unlink(missing_ok=True)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    """With --update-goldens: what was recorded, for review before committing."""
+    if not config.getoption("--update-goldens") or SESSION_KEY not in config.stash:
+        return
+    log = config.stash[SESSION_KEY].report_dir / "golden-changes.jsonl"
+    if not log.exists():
+        return
+    terminalreporter.section("goldens recorded (review, then commit)")
+    for line in log.read_text().splitlines():
+        entry = json.loads(line)
+        terminalreporter.write_line(f"{entry['status']:>9}  {entry['golden']}  ({entry['device']})")
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

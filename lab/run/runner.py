@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -67,4 +68,7 @@ def run_pytest(plan: RunPlan, cwd: Path) -> int:
 
     pytest prints its own progress to the terminal as the run goes."""
     plan.report_dir.mkdir(parents=True, exist_ok=True)
+    # old results must not pass for this run's if pytest stops before writing any
+    shutil.rmtree(plan.results, ignore_errors=True)
+    plan.junit.unlink(missing_ok=True)
     return subprocess.run(plan.pytest_args(), cwd=cwd, check=False).returncode

@@ -222,3 +222,42 @@ def test_bad_paths_and_inventory_are_clear_errors(farm, tmp_path):
     bad.write_text("devices: []\n")
     done = farm.lab("run", "--inventory", str(bad), check=False)
     assert done.returncode == 2 and "bad.yaml:1" in done.stderr
+
+
+def test_golden_check_passes_then_fails_as_vision_mismatch_on_a_black_screen(farm, tmp_path):
+    reports = tmp_path / "reports"
+    done = _run(
+        farm, "suites/smoke", "-k", "golden", "--device", "t-tv", "--report-dir", str(reports)
+    )
+    assert done.returncode == 0, done.stdout[-2000:]
+    farm.lab(
+        "sim",
+        "fault",
+        "--inventory",
+        str(farm.inventory),
+        "t-tv",
+        "black-screen",
+        "--seconds",
+        "30",
+    )
+    try:
+        done = _run(
+            farm, "suites/smoke", "-k", "golden", "--device", "t-tv", "--report-dir", str(reports)
+        )
+    finally:
+        farm.lab("sim", "fault", "--inventory", str(farm.inventory), "t-tv", "all", "--clear")
+    assert done.returncode == 1
+    (result,) = results(reports)
+    message = result["statusDetails"]["message"]
+    assert result["status"] == "failed" and message.startswith(
+        "lab.vision.errors.VisionMismatch: vision mismatch: settings on t-tv"
+    )
+    category = next(
+        c["name"]
+        for c in CATEGORIES
+        if result["status"] in c["matchedStatuses"]
+        and re.fullmatch(str(c.get("messageRegex", "[\\s\\S]*")), message)
+    )
+    assert category == "Vision mismatch"
+    for name in ("settings: expected", "settings: actual", "settings: diff"):
+        assert attachment(reports, result, name).read_bytes().startswith(b"\x89PNG")

@@ -1,0 +1,154 @@
+"""The pytest-facing vision layer: `dut.screen.assert_matches("settings")`, finding and
+waiting for images on a device's screen."""
+
+from __future__ import annotations
+
+import json
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from lab.device.errors import DeviceError, DeviceTimeout
+from lab.vision.compare import compare
+from lab.vision.errors import VisionError, VisionMismatch
+from lab.vision.goldens import GoldenStore
+from lab.vision.locate import Match, locate
+from lab.vision.template import Template
+
+if TYPE_CHECKING:
+    from lab.device.dut import Dut
+
+DYNAMIC_VIEWS = (":id/clock", ":id/battery")  # always masked: they change by themselves
+Attacher = Callable[[str, np.ndarray], None]
+
+
+class ScreenChecks:
+    def __init__(
+        self,
+        dut: Dut,
+        store: GoldenStore,
+        *,
+        update: bool = False,
+        changes_log: Path | None = None,
+        attach: Attacher | None = None,
+    ) -> None:
+        self.dut = dut
+        self.store = store
+        self.update = update
+        self.changes_log = changes_log
+        self._attach = attach or (lambda name, image: None)
+
+    # -- goldens
+    def dynamic_mask(self) -> np.ndarray:
+        """White over views that change by themselves (clock, battery), from the hierarchy."""
+        info = self.dut.info.display
+        mask = np.zeros((info.height, info.width), np.uint8)
+        try:
+            root = ET.fromstring(self.dut.hierarchy().encode())
+        except (DeviceError, ET.ParseError):
+            return mask
+        eyes = [0, info.width // 2] if info.shape == "stereo" else [0]
+        for node in root.iter("node"):
+            if node.get("resource-id", "").endswith(DYNAMIC_VIEWS):
+                left, top, right, bottom = (
+                    int(v)
+                    for v in node.get("bounds", "[0,0][0,0]")
+                    .replace("][", ",")
+                    .strip("[]")
+                    .split(",")
+                )
+                for offset in eyes:
+                    mask[
+                        max(0, top - 4) : bottom + 4, max(0, left + offset - 4) : right + offset + 4
+                    ] = 255
+        return mask
+
+    def assert_matches(self, name: str, threshold: float = 0.98) -> None:
+        """The screen equals golden `name` for this device's class and model (masked
+        regions aside); on a mismatch expected, actual and diff images are attached."""
+        info = self.dut.info
+        actual = self.dut.screenshot()
+        dynamic = self.dynamic_mask()
+        if self.update:
+            self._record(name, actual, dynamic, threshold)
+            return
+        golden, saved_mask = self.store.load(info.device_class, info.model, name)
+        mask = dynamic if saved_mask is None else np.maximum(dynamic, saved_mask)
+        result = compare(actual, golden, mask=mask, threshold=threshold)
+        if not result.passed:
+            self._attach(f"{name}: expected", golden)
+            self._attach(f"{name}: actual", actual)
+            if result.diff is not None:
+                self._attach(f"{name}: diff", result.diff)
+            raise VisionMismatch(f"{name} on {self.dut.id}: {result.describe()}")
+
+    def _record(self, name: str, actual: np.ndarray, mask: np.ndarray, threshold: float) -> None:
+        info = self.dut.info
+        status = "new"
+        try:
+            golden, _ = self.store.load(info.device_class, info.model, name)
+            same = (
+                golden.shape == actual.shape
+                and compare(actual, golden, mask=mask, threshold=threshold).passed
+            )
+            status = "unchanged" if same else "changed"
+        except VisionError:
+            pass
+        path = self.store.path(info.device_class, info.model, name)
+        if status != "unchanged":
+            path = self.store.save(info.device_class, info.model, name, actual, mask)
+        if self.changes_log is not None:
+            self.changes_log.parent.mkdir(parents=True, exist_ok=True)
+            with open(self.changes_log, "a") as log:
+                log.write(
+                    json.dumps({"golden": str(path), "status": status, "device": self.dut.id})
+                    + "\n"
+                )
+
+    # -- finding things
+    def find(self, template: Template | str | Path, threshold: float = 0.8) -> Match | None:
+        return locate(
+            self.dut.screenshot(),
+            _template(template),
+            threshold,
+            screen_density=self.dut.info.display.density,
+        )
+
+    def wait_image(
+        self, template: Template | str | Path, timeout: float = 10.0, threshold: float = 0.8
+    ) -> Match:
+        wanted = _template(template)
+        deadline = time.monotonic() + timeout
+        while True:
+            match = self.find(wanted, threshold)
+            if match is not None:
+                return match
+            if time.monotonic() > deadline:
+                raise DeviceTimeout(
+                    self.dut.id,
+                    f"wait for image {wanted.name!r}",
+                    f"not on screen within {timeout:g} s",
+                )
+            time.sleep(0.2)
+
+    def wait_gone(
+        self, template: Template | str | Path, timeout: float = 10.0, threshold: float = 0.8
+    ) -> None:
+        wanted = _template(template)
+        deadline = time.monotonic() + timeout
+        while self.find(wanted, threshold) is not None:
+            if time.monotonic() > deadline:
+                raise DeviceTimeout(
+                    self.dut.id,
+                    f"wait for image {wanted.name!r} to go",
+                    f"still on screen after {timeout:g} s",
+                )
+            time.sleep(0.2)
+
+
+def _template(template: Template | str | Path) -> Template:
+    return template if isinstance(template, Template) else Template.load(template)
