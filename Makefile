@@ -21,8 +21,9 @@ lint: setup
 test: lint
 	$(BIN)/pytest
 
-bench: setup
+bench:
+	@tools/bootstrap.sh --bench
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) node_modules reports/* .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-bench node_modules reports/* .pytest_cache .ruff_cache

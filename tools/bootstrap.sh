@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent setup for `make run|test|bench`: Debian packages (when root), the .venv with
 # the project, and the npm tools. A second run only checks and takes about a second.
+# `--bench` also makes .venv-bench: the matchers bench/ measures us against (Airtest).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -60,5 +61,18 @@ if [ -f package.json ]; then
         if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error
         else npm install --no-audit --no-fund --loglevel=error; fi
         echo "$want" > node_modules/.installed
+    fi
+fi
+
+# 5. The bench-only env (make bench): Airtest and its opencv-contrib, kept apart from .venv.
+if [ "${1:-}" = "--bench" ]; then
+    BENCH_VENV=.venv-bench
+    [ -x "$BENCH_VENV/bin/python" ] || "$PYTHON" -m venv "$BENCH_VENV"
+    want="$(sha256sum bench/requirements.txt | cut -c1-16)"
+    if [ "$(cat "$BENCH_VENV/.installed" 2>/dev/null)" != "$want" ]; then
+        say "installing the bench-only env $BENCH_VENV (Airtest)"
+        "$BENCH_VENV/bin/python" -m pip install -q -r bench/requirements.txt 2>&1 \
+            | { grep -v '^WARNING: Location' || true; }
+        echo "$want" > "$BENCH_VENV/.installed"
     fi
 fi

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from lab.device.dut import Dut
 from lab.vision.template import Template
 
 
@@ -34,6 +35,40 @@ class Case:
     screen_density: int
     expected: list[tuple[float, float]]  # possible centres (both eyes on a headset)
     source: str
+    # what Airtest's recorder keeps instead of a density: the size of the screen the
+    # template was cut from, and the template's centre on it
+    recorded_on: tuple[int, int]
+    recorded_at: tuple[float, float]
+
+
+SCREENS = {
+    "home": "input keyevent HOME",
+    "settings": "am start -n com.tos.settings/.Settings",
+    "about": "am start -n com.tos.settings/.About",
+    "language": "am start -n com.tos.settings/.Language",
+}
+
+
+def take_shots(duts: dict[str, Dut]) -> list[Shot]:
+    """Every screen of SCREENS on every device, keyed by class, with its hierarchy."""
+    taken = []
+    for cls, dut in duts.items():
+        for name, command in SCREENS.items():
+            dut.shell(command, check=True)
+            image, hierarchy = dut.screenshot(), dut.hierarchy()
+            eye = dut.info.display.width // 2 if dut.info.display.shape == "stereo" else None
+            taken.append(
+                Shot(
+                    f"{cls}/{name}",
+                    image,
+                    dut.info.display.density,
+                    eye,
+                    elements(hierarchy, image),
+                    texts(hierarchy),
+                )
+            )
+        dut.shell("input keyevent HOME")
+    return taken
 
 
 def texts(hierarchy: str) -> set[str]:
@@ -122,6 +157,12 @@ def _transform(
     return cv2.imdecode(jpeg, cv2.IMREAD_COLOR)
 
 
+def _recorded(shot: Shot, bounds: tuple[int, int, int, int]) -> dict:
+    height, width = shot.image.shape[:2]
+    centre = ((bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2)
+    return {"recorded_on": (width, height), "recorded_at": centre}
+
+
 def _perturbed(shot: Shot, rng: np.random.Generator, pyrng: random.Random):
     scale = float(np.exp(pyrng.uniform(np.log(0.5), np.log(2.0))))
     dx, dy = pyrng.choice([-3, -2, -1, 1, 2, 3]), pyrng.choice([-3, -2, -1, 1, 2, 3])
@@ -155,6 +196,7 @@ def positives(shots: list[Shot], count: int, seed: int = 7) -> list[Case]:
                 round(shot.density * scale),
                 expected,
                 f"{shot.name}:{text}@{scale:.2f}",
+                **_recorded(shot, bounds),
             )
         )
     return cases
@@ -183,6 +225,7 @@ def negatives(shots: list[Shot], count: int, seed: int = 11) -> list[Case]:
                 round(target.density * scale),
                 [],
                 f"{source.name}:{text} on {target.name}@{scale:.2f}",
+                **_recorded(source, bounds),
             )
         )
     return cases

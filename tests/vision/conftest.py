@@ -6,14 +6,8 @@ import pytest
 
 from lab.device.dut import Dut
 from lab.inventory import load_inventory
-from tests.vision.cases import Shot, elements, texts
+from tests.vision.cases import Shot, take_shots
 
-SCREENS = {
-    "home": "input keyevent HOME",
-    "settings": "am start -n com.tos.settings/.Settings",
-    "about": "am start -n com.tos.settings/.About",
-    "language": "am start -n com.tos.settings/.Language",
-}
 DEVICES = {"watch": "t-watch", "tv": "t-tv", "headset": "t-headset", "phone": "t-phone"}
 
 
@@ -26,21 +20,4 @@ def vision_duts(farm, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def shots(vision_duts) -> list[Shot]:
-    taken = []
-    for cls, dut in vision_duts.items():
-        for name, command in SCREENS.items():
-            dut.shell(command, check=True)
-            image, hierarchy = dut.screenshot(), dut.hierarchy()
-            eye = dut.info.display.width // 2 if dut.info.display.shape == "stereo" else None
-            taken.append(
-                Shot(
-                    f"{cls}/{name}",
-                    image,
-                    dut.info.display.density,
-                    eye,
-                    elements(hierarchy, image),
-                    texts(hierarchy),
-                )
-            )
-        dut.shell("input keyevent HOME")
-    return taken
+    return take_shots(vision_duts)
