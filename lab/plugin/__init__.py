@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -263,11 +264,16 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         lab = lab_session(config)
     except pytest.UsageError:
         return
-    fingerprints = {}
-    for device in lab.devices:
+
+    def fingerprint(device: Device) -> str:
         probe = Dut(device, lab.inventory.farm, lab.report_dir / "logs", timeout=5)
         try:
-            fingerprints[device.id] = probe.getprop("ro.build.fingerprint") or "unknown"
+            return probe.getprop("ro.build.fingerprint") or "unknown"
         except LabError:
-            fingerprints[device.id] = "unreachable"
+            return "unreachable"
+
+    # in parallel: an unreachable device costs its 5 s timeout once, not once per device
+    with ThreadPoolExecutor(max_workers=max(1, min(16, len(lab.devices)))) as pool:
+        found = pool.map(fingerprint, lab.devices)
+        fingerprints = {device.id: value for device, value in zip(lab.devices, found, strict=True)}
     write_environment(Path(results), lab.inventory.path, fingerprints)

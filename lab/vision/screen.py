@@ -121,31 +121,32 @@ class ScreenChecks:
     def wait_image(
         self, template: Template | str | Path, timeout: float = 10.0, threshold: float = 0.8
     ) -> Match:
-        wanted = _template(template)
-        deadline = time.monotonic() + timeout
-        while True:
-            match = self.find(wanted, threshold)
-            if match is not None:
-                return match
-            if time.monotonic() > deadline:
-                raise DeviceTimeout(
-                    self.dut.id,
-                    f"wait for image {wanted.name!r}",
-                    f"not on screen within {timeout:g} s",
-                )
-            time.sleep(0.2)
+        """The match once `template` shows, or DeviceTimeout after `timeout` seconds."""
+        match = self._wait(_template(template), threshold, timeout, shown=True)
+        assert match is not None
+        return match
 
     def wait_gone(
         self, template: Template | str | Path, timeout: float = 10.0, threshold: float = 0.8
     ) -> None:
-        wanted = _template(template)
+        """Return once `template` is off the screen, or DeviceTimeout after `timeout`."""
+        self._wait(_template(template), threshold, timeout, shown=False)
+
+    def _wait(
+        self, wanted: Template, threshold: float, timeout: float, *, shown: bool
+    ) -> Match | None:
         deadline = time.monotonic() + timeout
-        while self.find(wanted, threshold) is not None:
+        while True:
+            match = self.find(wanted, threshold)
+            if (match is not None) == shown:
+                return match
             if time.monotonic() > deadline:
                 raise DeviceTimeout(
                     self.dut.id,
-                    f"wait for image {wanted.name!r} to go",
-                    f"still on screen after {timeout:g} s",
+                    f"wait for image {wanted.name!r}" + ("" if shown else " to go"),
+                    f"not on screen within {timeout:g} s"
+                    if shown
+                    else f"still on screen after {timeout:g} s",
                 )
             time.sleep(0.2)
 

@@ -7,6 +7,7 @@ from lab.sim.ui.screen import Item, Line, Screen
 from lab.sim.ui.strings import tr
 
 BRIGHTNESS_STEPS = (25, 50, 75, 100)
+LANGUAGES = {"en": "english", "zh": "chinese"}  # code -> its name's string key
 
 
 class SettingsApp:
@@ -19,21 +20,15 @@ class SettingsApp:
                 self.package,
                 activity,
                 tr("language", lang),
-                items=(
+                items=tuple(
                     Item(
-                        "lang_en",
-                        tr("english", lang),
-                        "lang:en",
-                        selected=lang == "en",
-                        value="✓" if lang == "en" else "",
-                    ),
-                    Item(
-                        "lang_zh",
-                        tr("chinese", lang),
-                        "lang:zh",
-                        selected=lang == "zh",
-                        value="✓" if lang == "zh" else "",
-                    ),
+                        f"lang_{code}",
+                        tr(LANGUAGES[code], lang),
+                        f"lang:{code}",
+                        selected=lang == code,
+                        value="✓" if lang == code else "",
+                    )
+                    for code in LANGUAGES
                 ),
             )
         if activity == ".About":
@@ -70,7 +65,7 @@ class SettingsApp:
                     "language",
                     tr("language", lang),
                     "start:com.tos.settings/.Language",
-                    value=tr("english" if lang == "en" else "chinese", lang),
+                    value=tr(LANGUAGES.get(lang, "english"), lang),
                 ),
                 Item("about", tr("about_device", lang), "start:com.tos.settings/.About"),
             ),

@@ -58,34 +58,16 @@ def _status_bar(m: Metrics, battery: int | None, clock: str) -> View:
         style="statusbar",
     )
     size = m.small_size
-    if m.round:
-        half = int(size * 1.8)
-        bar.children.append(
-            View(
-                TEXT,
-                text=clock,
-                rid=f"{SYSTEMUI}:id/clock",
-                style="clock",
-                bounds=(
-                    m.width // 2 - half,
-                    int(m.status_h * 0.35),
-                    m.width // 2 + half,
-                    int(m.status_h * 0.35) + size + 6,
-                ),
-            )
-        )
-        return bar
     y0 = (m.status_h - size) // 2
+    if m.round:  # centred under the bezel's top; a round face has no room for a battery
+        half, top = int(size * 1.8), int(m.status_h * 0.35)
+        clock_bounds = (m.width // 2 - half, top, m.width // 2 + half, top + size + 6)
+    else:
+        clock_bounds = (m.margin, y0, m.margin + size * 4, y0 + size + 6)
     bar.children.append(
-        View(
-            TEXT,
-            text=clock,
-            rid=f"{SYSTEMUI}:id/clock",
-            style="clock",
-            bounds=(m.margin, y0, m.margin + size * 4, y0 + size + 6),
-        )
+        View(TEXT, text=clock, rid=f"{SYSTEMUI}:id/clock", style="clock", bounds=clock_bounds)
     )
-    if battery is not None:
+    if battery is not None and not m.round:
         bar.children.append(
             View(
                 TEXT,

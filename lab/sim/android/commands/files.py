@@ -7,6 +7,7 @@ import posixpath
 import shutil
 import stat as stat_module
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from lab.sim.sh.proc import Proc
@@ -21,7 +22,7 @@ def _path(system: AndroidSystem, proc: Proc, path: str):
 
 def ls(system: AndroidSystem, proc: Proc) -> int:
     flags = "".join(a[1:] for a in proc.args[1:] if a.startswith("-"))
-    targets = [a for a in proc.args[1:] if not a.startswith("-")] or [proc.cwd]
+    targets = _operands(proc) or [proc.cwd]
     status = 0
     for target in targets:
         host = _path(system, proc, target)
@@ -52,49 +53,50 @@ def cat(system: AndroidSystem, proc: Proc) -> int:
     if len(proc.args) == 1:
         proc.out(proc.read_stdin())
         return 0
-    status = 0
-    for target in proc.args[1:]:
-        try:
-            proc.out(system.fs.read(str(_device_path(proc, target))))
-        except OSError as exc:
-            proc.err(f"cat: {target}: {exc.strerror}\n".encode())
-            status = 1
-    return status
+    return _each(proc, proc.args[1:], lambda path, _: proc.out(system.fs.read(path)))
 
 
 def _device_path(proc: Proc, target: str) -> str:
     return posixpath.normpath(posixpath.join(proc.cwd, target))
 
 
-def rm(system: AndroidSystem, proc: Proc) -> int:
-    flags = "".join(a[1:] for a in proc.args[1:] if a.startswith("-"))
+def _each(
+    proc: Proc,
+    targets: list[str],
+    action: Callable[[str, str], object],
+    ignore: tuple[type[OSError], ...] = (),
+) -> int:
+    """`action(device_path, target)` for every target; an OSError is reported as toybox
+    does (`rm: x: No such file or directory`) and makes the exit status 1."""
     status = 0
-    for target in (a for a in proc.args[1:] if not a.startswith("-")):
+    for target in targets:
         try:
-            system.fs.remove(_device_path(proc, target), recursive="r" in flags)
-        except FileNotFoundError:
-            if "f" not in flags:
-                proc.err(f"rm: {target}: No such file or directory\n".encode())
-                status = 1
-        except IsADirectoryError:
-            proc.err(f"rm: {target}: Is a directory\n".encode())
+            action(_device_path(proc, target), target)
+        except ignore:
+            pass
+        except OSError as exc:
+            proc.err(f"{proc.name}: {target}: {exc.strerror}\n".encode())
             status = 1
     return status
+
+
+def _operands(proc: Proc) -> list[str]:
+    return [a for a in proc.args[1:] if not a.startswith("-")]
+
+
+def rm(system: AndroidSystem, proc: Proc) -> int:
+    flags = "".join(a[1:] for a in proc.args[1:] if a.startswith("-"))
+    return _each(
+        proc,
+        _operands(proc),
+        lambda path, _: system.fs.remove(path, recursive="r" in flags),
+        ignore=(FileNotFoundError,) if "f" in flags else (),
+    )
 
 
 def mkdir(system: AndroidSystem, proc: Proc) -> int:
     parents = "-p" in proc.args
-    status = 0
-    for target in (a for a in proc.args[1:] if not a.startswith("-")):
-        try:
-            system.fs.mkdir(_device_path(proc, target), parents=parents)
-        except FileExistsError:
-            proc.err(f"mkdir: {target}: File exists\n".encode())
-            status = 1
-        except FileNotFoundError:
-            proc.err(f"mkdir: {target}: No such file or directory\n".encode())
-            status = 1
-    return status
+    return _each(proc, _operands(proc), lambda path, _: system.fs.mkdir(path, parents=parents))
 
 
 def touch(system: AndroidSystem, proc: Proc) -> int:
@@ -107,7 +109,7 @@ def touch(system: AndroidSystem, proc: Proc) -> int:
 
 
 def cp_mv(system: AndroidSystem, proc: Proc) -> int:
-    args = [a for a in proc.args[1:] if not a.startswith("-")]
+    args = _operands(proc)
     if len(args) != 2:
         return proc.fail("usage: SOURCE DEST")
     source, dest = (_path(system, proc, a) for a in args)
@@ -120,16 +122,10 @@ def cp_mv(system: AndroidSystem, proc: Proc) -> int:
 
 
 def md5sum(system: AndroidSystem, proc: Proc) -> int:
-    status = 0
-    for target in proc.args[1:]:
-        try:
-            digest = hashlib.md5(system.fs.read(_device_path(proc, target))).hexdigest()
-        except OSError as exc:
-            proc.err(f"md5sum: {target}: {exc.strerror}\n".encode())
-            status = 1
-            continue
-        proc.print(f"{digest}  {target}")
-    return status
+    def digest(path: str, target: str) -> None:
+        proc.print(f"{hashlib.md5(system.fs.read(path)).hexdigest()}  {target}")
+
+    return _each(proc, proc.args[1:], digest)
 
 
 def toybox(system: AndroidSystem, proc: Proc) -> int:
