@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import cv2
@@ -128,33 +129,62 @@ def elements(hierarchy: str, image: np.ndarray) -> list[tuple[str, tuple[int, in
     return found
 
 
-def _transform(
-    image: np.ndarray,
-    scale: float,
-    dx: int,
-    dy: int,
-    brightness: float,
-    noise: float,
-    rng: np.random.Generator,
-) -> np.ndarray:
-    out = cv2.resize(
-        image,
-        None,
-        fx=scale,
-        fy=scale,
-        interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR,
-    )
-    out = cv2.warpAffine(
-        out,
-        np.float32([[1, 0, dx], [0, 1, dy]]),
-        (out.shape[1], out.shape[0]),
-        borderMode=cv2.BORDER_REPLICATE,
-    )
-    out = out.astype(np.float32) * brightness + rng.normal(0, noise, out.shape)
-    out = np.clip(out, 0, 255).astype(np.uint8)
-    ok, jpeg = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, 60])
-    assert ok
-    return cv2.imdecode(jpeg, cv2.IMREAD_COLOR)
+@dataclass(frozen=True)
+class Perturbation:
+    scale: float
+    dx: int
+    dy: int
+    brightness: float
+    noise: float  # sigma of the Gaussian grain, 0-255 units
+    seed: int
+
+    @classmethod
+    def draw(cls, pyrng: random.Random) -> Perturbation:
+        return cls(
+            float(np.exp(pyrng.uniform(np.log(0.5), np.log(2.0)))),
+            pyrng.choice([-3, -2, -1, 1, 2, 3]),
+            pyrng.choice([-3, -2, -1, 1, 2, 3]),
+            pyrng.uniform(0.8, 1.2),
+            pyrng.uniform(0, 6),
+            pyrng.randrange(2**31),
+        )
+
+    def moved(self, x: float, y: float) -> tuple[float, float]:
+        """Where a point of the original screen is on the perturbed one."""
+        return x * self.scale + self.dx, y * self.scale + self.dy
+
+    def apply(self, image: np.ndarray) -> np.ndarray:
+        """Scaled, shifted, brightened, grained and JPEG-60 copy of `image`."""
+        out = cv2.resize(
+            image,
+            None,
+            fx=self.scale,
+            fy=self.scale,
+            interpolation=cv2.INTER_AREA if self.scale < 1 else cv2.INTER_LINEAR,
+        )
+        out = cv2.warpAffine(
+            out,
+            np.float32([[1, 0, self.dx], [0, 1, self.dy]]),
+            (out.shape[1], out.shape[0]),
+            borderMode=cv2.BORDER_REPLICATE,
+        )
+        out = cv2.convertScaleAbs(out, alpha=self.brightness)
+        # OpenCV's seeded randn: 13x numpy's normal() on a 2x headset screen (5760x3200),
+        # which made generating a case cost 15x locating in it
+        cv2.setRNGSeed(self.seed)
+        grain = np.empty(out.shape, np.int16)
+        cv2.randn(grain, (0,) * out.shape[2], (self.noise,) * out.shape[2])
+        out = cv2.add(out, grain, dtype=cv2.CV_8U)
+        ok, jpeg = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, 60])
+        assert ok
+        return cv2.imdecode(jpeg, cv2.IMREAD_COLOR)
+
+
+def _render(jobs: list[tuple[np.ndarray, Perturbation]]) -> list[np.ndarray]:
+    """The perturbed screens, two at a time: OpenCV lets go of the GIL, and a case costs
+    more to make than to search."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return list(pool.map(lambda job: job[1].apply(job[0]), jobs))
 
 
 def _recorded(shot: Shot, bounds: tuple[int, int, int, int]) -> dict:
@@ -163,16 +193,8 @@ def _recorded(shot: Shot, bounds: tuple[int, int, int, int]) -> dict:
     return {"recorded_on": (width, height), "recorded_at": centre}
 
 
-def _perturbed(shot: Shot, rng: np.random.Generator, pyrng: random.Random):
-    scale = float(np.exp(pyrng.uniform(np.log(0.5), np.log(2.0))))
-    dx, dy = pyrng.choice([-3, -2, -1, 1, 2, 3]), pyrng.choice([-3, -2, -1, 1, 2, 3])
-    brightness = pyrng.uniform(0.8, 1.2)
-    noise = pyrng.uniform(0, 6)
-    return _transform(shot.image, scale, dx, dy, brightness, noise, rng), scale, dx, dy
-
-
 def positives(shots: list[Shot], count: int, seed: int = 7) -> list[Case]:
-    rng, pyrng = np.random.default_rng(seed), random.Random(seed)
+    pyrng = random.Random(seed)
     # a template whose text also shows elsewhere on its screen ("13" inside a build
     # fingerprint) has several right answers: leave those out
     pool = [
@@ -181,21 +203,21 @@ def positives(shots: list[Shot], count: int, seed: int = 7) -> list[Case]:
         for text, bounds in shot.elements
         if sum(text in other for other in shot.texts) <= 1
     ]
+    drawn = [(pyrng.choice(pool), Perturbation.draw(pyrng)) for _ in range(count)]
+    screens = _render([(shot.image, change) for (shot, _, _), change in drawn])
     cases = []
-    for _ in range(count):
-        shot, text, bounds = pyrng.choice(pool)
+    for ((shot, text, bounds), change), screen in zip(drawn, screens, strict=True):
         template = Template.crop(shot.image, bounds, shot.density, name=f"{shot.name}:{text}")
-        screen, scale, dx, dy = _perturbed(shot, rng, pyrng)
         cx, cy = (bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2
         centres = [(cx, cy)] + ([(cx + shot.eye_width, cy)] if shot.eye_width else [])
-        expected = [(x * scale + dx, y * scale + dy) for x, y in centres]
+        expected = [change.moved(x, y) for x, y in centres]
         cases.append(
             Case(
                 screen,
                 template,
-                round(shot.density * scale),
+                round(shot.density * change.scale),
                 expected,
-                f"{shot.name}:{text}@{scale:.2f}",
+                f"{shot.name}:{text}@{change.scale:.2f}",
                 **_recorded(shot, bounds),
             )
         )
@@ -204,7 +226,7 @@ def positives(shots: list[Shot], count: int, seed: int = 7) -> list[Case]:
 
 def negatives(shots: list[Shot], count: int, seed: int = 11) -> list[Case]:
     """Templates searched on a screen of the same class that does not show them."""
-    rng, pyrng = np.random.default_rng(seed), random.Random(seed)
+    pyrng = random.Random(seed)
     pairs = []
     for target in shots:
         for source in shots:
@@ -213,18 +235,18 @@ def negatives(shots: list[Shot], count: int, seed: int = 11) -> list[Case]:
             for text, bounds in source.elements:
                 if not target.shows(text):
                     pairs.append((source, text, bounds, target))
+    drawn = [(pyrng.choice(pairs), Perturbation.draw(pyrng)) for _ in range(count)]
+    screens = _render([(target.image, change) for (*_, target), change in drawn])
     cases = []
-    for _ in range(count):
-        source, text, bounds, target = pyrng.choice(pairs)
+    for ((source, text, bounds, target), change), screen in zip(drawn, screens, strict=True):
         template = Template.crop(source.image, bounds, source.density, name=f"{source.name}:{text}")
-        screen, scale, _, _ = _perturbed(target, rng, pyrng)
         cases.append(
             Case(
                 screen,
                 template,
-                round(target.density * scale),
+                round(target.density * change.scale),
                 [],
-                f"{source.name}:{text} on {target.name}@{scale:.2f}",
+                f"{source.name}:{text} on {target.name}@{change.scale:.2f}",
                 **_recorded(source, bounds),
             )
         )
