@@ -58,7 +58,8 @@ def read_text(image: np.ndarray, region: tuple[int, int, int, int] | None = None
             for t, s in zip(texts, scores, strict=False)
             if t
         ]
-    result = engine(image)
+    # every flag given: rapidocr keeps the last call's use_det=False for the next call
+    result = engine(image, use_det=True, use_cls=True, use_rec=True)
     if result.boxes is None or result.txts is None:
         return []
     lines = []

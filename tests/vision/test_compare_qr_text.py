@@ -94,3 +94,10 @@ def test_known_region_is_read_without_detection(shots):
     shot = _shot(shots, "phone/settings")
     (line,) = read_text(shot.image, region=_bounds(shot, "Brightness"))
     assert line.text == "Brightness" and line.score > 0.9
+
+
+def test_a_whole_screen_read_after_a_region_read_still_detects(shots):
+    shot = _shot(shots, "phone/settings")
+    read_text(shot.image, region=_bounds(shot, "Brightness"))
+    texts = [line.text for line in read_text(shot.image)]
+    assert "Brightness" in texts and "Wi-Fi" in texts
