@@ -45,6 +45,8 @@ class Dut:
                 self.adb.serial,
                 (self.adb.host, self.adb.port),
                 self.adb.timeout,
+                touch=self.info.has("touch"),
+                find_image=lambda template, timeout: self.screen.wait_image(template, timeout),
             )
         return self._ui
 

@@ -50,8 +50,15 @@ class Ui:
         serial: str,
         server: tuple[str, int],
         timeout: float = 30.0,
+        *,
+        touch: bool = True,
+        find_image: Callable[[Any, float], Any] | None = None,
     ) -> None:
+        """`find_image(template, timeout)`: what tap_image taps (the Dut's screen layer
+        waiting for the image); `touch`: whether the device has a touch screen."""
         self.device_id = device_id
+        self._touch = touch
+        self._find_image = find_image
         self._client = client
         self._serial = serial
         self._server = server
