@@ -8,15 +8,18 @@ import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
 from lab.device.errors import DeviceError, DeviceTimeout
+from lab.device.hierarchy import bounds_of, views
 from lab.vision.compare import compare
 from lab.vision.errors import VisionError, VisionMismatch
 from lab.vision.goldens import GoldenStore
 from lab.vision.locate import Match, locate
+from lab.vision.ocr import TextLine, read_text
+from lab.vision.qr import QR, read_qr
 from lab.vision.template import Template
 
 if TYPE_CHECKING:
@@ -48,19 +51,13 @@ class ScreenChecks:
         info = self.dut.info.display
         mask = np.zeros((info.height, info.width), np.uint8)
         try:
-            root = ET.fromstring(self.dut.hierarchy().encode())
+            dump = list(views(self.dut.hierarchy()))
         except (DeviceError, ET.ParseError):
             return mask
         eyes = [0, info.width // 2] if info.shape == "stereo" else [0]
-        for node in root.iter("node"):
-            if node.get("resource-id", "").endswith(DYNAMIC_VIEWS):
-                left, top, right, bottom = (
-                    int(v)
-                    for v in node.get("bounds", "[0,0][0,0]")
-                    .replace("][", ",")
-                    .strip("[]")
-                    .split(",")
-                )
+        for view in dump:
+            if view.get("resource-id", "").endswith(DYNAMIC_VIEWS):
+                left, top, right, bottom = bounds_of(view)
                 for offset in eyes:
                     mask[
                         max(0, top - 4) : bottom + 4, max(0, left + offset - 4) : right + offset + 4
@@ -118,32 +115,69 @@ class ScreenChecks:
             screen_density=self.dut.info.display.density,
         )
 
+    def qr_codes(self) -> list[QR]:
+        """The QR codes on the screen now (one per eye on a stereo display)."""
+        return read_qr(self.dut.screenshot())
+
+    def text(self, region: tuple[int, int, int, int] | None = None) -> list[TextLine]:
+        """The lines of text on the screen now, top to bottom (`region`: just that box)."""
+        return read_text(self.dut.screenshot(), region)
+
     def wait_image(
         self, template: Template | str | Path, timeout: float = 10.0, threshold: float = 0.8
     ) -> Match:
         """The match once `template` shows, or DeviceTimeout after `timeout` seconds."""
-        match = self._wait(_template(template), threshold, timeout, shown=True)
-        assert match is not None
-        return match
+        wanted = _template(template)
+        found = self._wait(
+            lambda: self.find(wanted, threshold), f"image {wanted.name!r}", timeout, shown=True
+        )
+        return cast(Match, found)
 
     def wait_gone(
         self, template: Template | str | Path, timeout: float = 10.0, threshold: float = 0.8
     ) -> None:
         """Return once `template` is off the screen, or DeviceTimeout after `timeout`."""
-        self._wait(_template(template), threshold, timeout, shown=False)
+        wanted = _template(template)
+        self._wait(
+            lambda: self.find(wanted, threshold), f"image {wanted.name!r}", timeout, shown=False
+        )
+
+    def wait_text(
+        self,
+        text: str,
+        timeout: float = 10.0,
+        region: tuple[int, int, int, int] | None = None,
+    ) -> TextLine:
+        """The first line containing `text` once it shows; on a timeout the error lists
+        what the screen said instead."""
+        seen: list[str] = []
+
+        def probe() -> TextLine | None:
+            lines = self.text(region)
+            seen[:] = [line.text for line in lines]
+            return next((line for line in lines if text in line.text), None)
+
+        try:
+            return cast(TextLine, self._wait(probe, f"text {text!r}", timeout, shown=True))
+        except DeviceTimeout as exc:
+            shown = ", ".join(repr(t) for t in seen[:12]) or "no text"
+            raise DeviceTimeout(
+                self.dut.id, exc.operation, f"{exc.detail}; it shows {shown}"
+            ) from None
 
     def _wait(
-        self, wanted: Template, threshold: float, timeout: float, *, shown: bool
-    ) -> Match | None:
+        self, probe: Callable[[], object], what: str, timeout: float, *, shown: bool
+    ) -> object:
+        """Poll `probe` until it finds something (`shown`) or nothing (not `shown`)."""
         deadline = time.monotonic() + timeout
         while True:
-            match = self.find(wanted, threshold)
-            if (match is not None) == shown:
-                return match
+            found = probe()
+            if (found is not None) == shown:
+                return found
             if time.monotonic() > deadline:
                 raise DeviceTimeout(
                     self.dut.id,
-                    f"wait for image {wanted.name!r}" + ("" if shown else " to go"),
+                    f"wait for {what}" + ("" if shown else " to go"),
                     f"not on screen within {timeout:g} s"
                     if shown
                     else f"still on screen after {timeout:g} s",

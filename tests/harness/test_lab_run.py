@@ -75,7 +75,7 @@ def test_three_devices_at_once_never_share_a_device(farm, tmp_path):
     started = time.monotonic()
     done = _run(farm, "suites/smoke", "-n", "3", *args, "--report-dir", str(reports))
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
-    assert len(results(reports)) == 40  # 10 smoke tests on each of 4 devices
+    assert len(results(reports)) == 44  # 11 smoke tests on each of 4 devices
     log = Path(farm.inventory).parent / "reports" / ".leases" / "leases.jsonl"
     assert overlaps(log) == []
     # ...and devices did run at the same time: some two leases of different devices overlap

@@ -5,7 +5,6 @@ brightness +-20 %, scales 0.5-2). Shared by tests/vision and bench/bench_vision.
 from __future__ import annotations
 
 import random
-import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -13,6 +12,7 @@ import cv2
 import numpy as np
 
 from lab.device.dut import Dut
+from lab.device.hierarchy import bounds_of, views
 from lab.vision.template import Template
 
 
@@ -73,10 +73,9 @@ def take_shots(duts: dict[str, Dut]) -> list[Shot]:
 
 
 def texts(hierarchy: str) -> set[str]:
-    root = ET.fromstring(hierarchy.encode())
     return {
         value
-        for node in root.iter("node")
+        for node in views(hierarchy)
         for value in (node.get("text"), node.get("content-desc"))
         if value
     }
@@ -104,12 +103,9 @@ def elements(hierarchy: str, image: np.ndarray) -> list[tuple[str, tuple[int, in
     """Templates a person would crop: the labels, switches, tiles and titles of the screen
     (tight to their ink), with the text they show, from uiautomator XML."""
     found = []
-    for node in ET.fromstring(hierarchy.encode()).iter("node"):
+    for node in views(hierarchy):
         rid = node.get("resource-id", "")
-        left, top, right, bottom = (
-            int(v)
-            for v in node.get("bounds", "[0,0][0,0]").replace("][", ",").strip("[]").split(",")
-        )
+        left, top, right, bottom = bounds_of(node)
         right, bottom = min(right, image.shape[1]), min(bottom, image.shape[0])
         if right - left < 12 or bottom - top < 12 or "statusbar" in rid or ":id/clock" in rid:
             continue
