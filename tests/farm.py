@@ -96,6 +96,12 @@ class Farm:
             raise AssertionError(f"lab {' '.join(args)} exited {done.returncode}:\n{done.stderr}")
         return done
 
+    def fault(self, device_id: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        """`lab sim fault DEVICE ARGS...` on this farm."""
+        return self.lab(
+            "sim", "fault", "--inventory", str(self.inventory), device_id, *args, check=check
+        )
+
     def status(self) -> dict[str, dict]:
         done = self.lab("sim", "status", "--inventory", str(self.inventory), "--json")
         return {d["id"]: d for d in json.loads(done.stdout)["devices"]}

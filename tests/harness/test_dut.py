@@ -39,9 +39,7 @@ def test_check_raises_with_the_device_and_command(make_dut):
 
 
 def test_a_stalled_device_times_out_with_a_clear_error(farm, make_dut):
-    farm.lab(
-        "sim", "fault", "--inventory", str(farm.inventory), "t-tv", "stall-shell", "--seconds", "3"
-    )
+    farm.fault("t-tv", "stall-shell", "--seconds", "3")
     started = time.monotonic()
     with pytest.raises(DeviceTimeout) as caught:
         make_dut("t-tv").shell("echo hi", timeout=1)

@@ -31,6 +31,17 @@ def _run(farm, *args: str) -> subprocess.CompletedProcess:
     return farm.lab("run", *args, "--inventory", str(farm.inventory), check=False, timeout=300)
 
 
+def _category(result: dict) -> str:
+    """The Allure category a result lands in: the first whose statuses and message match."""
+    message = result["statusDetails"]["message"]
+    return next(
+        c["name"]
+        for c in CATEGORIES
+        if result["status"] in c["matchedStatuses"]
+        and re.fullmatch(str(c.get("messageRegex", "[\\s\\S]*")), message)
+    )
+
+
 def test_a_failure_leaves_screenshot_hierarchy_logcat_and_console(farm, tmp_path):
     suite = write_suite(tmp_path / "suite", FAILING)
     reports = tmp_path / "reports"
@@ -159,13 +170,7 @@ def test_a_device_killed_mid_run(farm, tmp_path):
         message = lost["statusDetails"]["message"]
         assert "device lost" in message
         assert lost["stop"] / 1000 - killed_at < 10, "the test took too long to notice"
-        category = next(
-            c["name"]
-            for c in CATEGORIES
-            if lost["status"] in c["matchedStatuses"]
-            and re.fullmatch(str(c.get("messageRegex", "[\\s\\S]*")), message)
-        )
-        assert category == "Device lost"
+        assert _category(lost) == "Device lost"
         for other in ("t-watch", "t-phone"):
             assert by_device[other]["status"] == "passed"
     finally:
@@ -230,34 +235,19 @@ def test_golden_check_passes_then_fails_as_vision_mismatch_on_a_black_screen(far
         farm, "suites/smoke", "-k", "golden", "--device", "t-tv", "--report-dir", str(reports)
     )
     assert done.returncode == 0, done.stdout[-2000:]
-    farm.lab(
-        "sim",
-        "fault",
-        "--inventory",
-        str(farm.inventory),
-        "t-tv",
-        "black-screen",
-        "--seconds",
-        "30",
-    )
+    farm.fault("t-tv", "black-screen", "--seconds", "30")
     try:
         done = _run(
             farm, "suites/smoke", "-k", "golden", "--device", "t-tv", "--report-dir", str(reports)
         )
     finally:
-        farm.lab("sim", "fault", "--inventory", str(farm.inventory), "t-tv", "all", "--clear")
+        farm.fault("t-tv", "all", "--clear")
     assert done.returncode == 1
     (result,) = results(reports)
     message = result["statusDetails"]["message"]
     assert result["status"] == "failed" and message.startswith(
         "lab.vision.errors.VisionMismatch: vision mismatch: settings on t-tv"
     )
-    category = next(
-        c["name"]
-        for c in CATEGORIES
-        if result["status"] in c["matchedStatuses"]
-        and re.fullmatch(str(c.get("messageRegex", "[\\s\\S]*")), message)
-    )
-    assert category == "Vision mismatch"
+    assert _category(result) == "Vision mismatch"
     for name in ("settings: expected", "settings: actual", "settings: diff"):
         assert attachment(reports, result, name).read_bytes().startswith(b"\x89PNG")

@@ -11,22 +11,18 @@ import pytest
 SERIAL = "127.0.0.1:6622"  # t-tv
 
 
-def _fault(farm, *args: str):
-    return farm.lab("sim", "fault", "--inventory", str(farm.inventory), "t-tv", *args)
-
-
 def test_black_screen_then_clear(farm):
     device = farm.device(SERIAL)
-    _fault(farm, "black-screen")
+    farm.fault("t-tv", "black-screen")
     try:
         assert np.asarray(device.screenshot(error_ok=False)).max() == 0
     finally:
-        _fault(farm, "black-screen", "--clear")
+        farm.fault("t-tv", "black-screen", "--clear")
     assert np.asarray(device.screenshot(error_ok=False)).max() > 100
 
 
 def test_stalled_shell_times_out_then_recovers(farm):
-    _fault(farm, "stall-shell", "--seconds", "3")
+    farm.fault("t-tv", "stall-shell", "--seconds", "3")
     device = adbutils.AdbClient(host="127.0.0.1", port=5037, socket_timeout=1).device(SERIAL)
     with pytest.raises(adbutils.AdbTimeout):
         device.shell("echo hi", timeout=1)
@@ -35,17 +31,17 @@ def test_stalled_shell_times_out_then_recovers(farm):
 
 
 def test_slow_responses(farm):
-    _fault(farm, "slow", "--value", "0.3", "--seconds", "10")
+    farm.fault("t-tv", "slow", "--value", "0.3", "--seconds", "10")
     try:
         started = time.monotonic()
         assert farm.device(SERIAL).shell("echo slow") == "slow"
         assert time.monotonic() - started >= 0.3
     finally:
-        _fault(farm, "all", "--clear")
+        farm.fault("t-tv", "all", "--clear")
 
 
 def test_drop_adb_then_the_server_reconnects(farm):
-    _fault(farm, "drop-adb")
+    farm.fault("t-tv", "drop-adb")
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         done = farm.adb(SERIAL, "shell", "echo again", timeout=10)
@@ -56,9 +52,9 @@ def test_drop_adb_then_the_server_reconnects(farm):
 
 
 def test_unknown_fault_and_device_are_clear_errors(farm):
-    done = farm.lab("sim", "fault", "--inventory", str(farm.inventory), "t-tv", "melt", check=False)
+    done = farm.fault("t-tv", "melt", check=False)
     assert done.returncode == 2 and "melt" in done.stderr
-    done = farm.lab("sim", "fault", "--inventory", str(farm.inventory), "nope", "slow", check=False)
+    done = farm.fault("nope", "slow", check=False)
     assert done.returncode == 2 and "nope" in done.stderr and "Traceback" not in done.stderr
 
 
@@ -67,16 +63,7 @@ def test_console_garbage_then_the_prompt_still_answers(farm):
 
     path = farm.status()["t-tv"]["console"]
     with serial.Serial(path, 115200, timeout=0.5) as port:
-        farm.lab(
-            "sim",
-            "fault",
-            "--inventory",
-            str(farm.inventory),
-            "t-tv",
-            "console-garbage",
-            "--value",
-            "300",
-        )
+        farm.fault("t-tv", "console-garbage", "--value", "300")
         junk = port.read(4096)
         assert len(junk) >= 300
         port.write(b"uptime\r")
