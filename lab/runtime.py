@@ -3,30 +3,64 @@
 `lab sim up` writes one JSON record per device (pid, serial, console path) under the
 runtime directory; the harness reads them to find a virtual device's console. This file is
 the whole contract between the two, so the harness never needs to import `lab.sim`.
+
+The runtime directory holds control sockets and device roots: it must be private to the
+user (0700, owned by them). `$LAB_RUNTIME_DIR`, else `$XDG_RUNTIME_DIR/tos-lab`, else
+`/tmp/tos-lab-UID`; one that is not private is refused rather than used.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import psutil
 
+from lab.errors import LabError
+
 
 def runtime_dir() -> Path:
-    """`$LAB_RUNTIME_DIR`, else a per-user folder under the system temp dir."""
     base = os.environ.get("LAB_RUNTIME_DIR")
-    path = Path(base) if base else Path(tempfile.gettempdir()) / f"tos-lab-{os.getuid()}"
-    path.mkdir(parents=True, exist_ok=True)
+    if base:
+        path = Path(base)
+    elif os.environ.get("XDG_RUNTIME_DIR"):
+        path = Path(os.environ["XDG_RUNTIME_DIR"]) / "tos-lab"
+    else:
+        path = Path(tempfile.gettempdir()) / f"tos-lab-{os.getuid()}"
+    return _private(path)
+
+
+def _private(path: Path) -> Path:
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = os.lstat(path)
+    except OSError as exc:
+        raise LabError(
+            f"cannot create the runtime directory {path}: {exc.strerror}",
+            hint="set LAB_RUNTIME_DIR to a folder of yours",
+        ) from None
+    if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
+        raise LabError(f"the runtime directory {path} is not a directory (a symlink?)")
+    if info.st_uid != os.getuid():
+        raise LabError(
+            f"the runtime directory {path} belongs to uid {info.st_uid}, not to you",
+            hint="someone else made it first: set LAB_RUNTIME_DIR to a folder of yours",
+        )
+    if info.st_mode & 0o077:
+        raise LabError(
+            f"the runtime directory {path} is open to others (mode {stat.S_IMODE(info.st_mode):o})",
+            hint=f"chmod 700 {path}, or set LAB_RUNTIME_DIR to a private folder",
+        )
     return path
 
 
 def sim_dir() -> Path:
     path = runtime_dir() / "sim"
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, exist_ok=True)
     return path
 
 
@@ -54,3 +88,25 @@ def pid_alive(pid: int) -> bool:
         return False
     except psutil.AccessDenied:
         return True  # someone else's process: alive, just not ours to inspect
+
+
+def process_identity(pid: int) -> dict[str, Any] | None:
+    """What proves a pid is still the same process: its start time and command line."""
+    try:
+        process = psutil.Process(pid)
+        return {"pid": pid, "create_time": process.create_time(), "cmdline": process.cmdline()}
+    except (psutil.NoSuchProcess, psutil.AccessDenied):
+        return None
+
+
+def same_process(identity: dict[str, Any] | None) -> bool:
+    """True only when the pid still runs the process `identity` was taken from (a reused
+    pid has another start time or command line)."""
+    if not identity or not pid_alive(int(identity.get("pid", 0))):
+        return False
+    now = process_identity(int(identity["pid"]))
+    return bool(
+        now
+        and abs(now["create_time"] - float(identity.get("create_time", -1))) < 0.01
+        and now["cmdline"] == identity.get("cmdline")
+    )

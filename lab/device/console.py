@@ -12,17 +12,28 @@ from pathlib import Path
 import serial
 
 from lab.device.errors import DeviceError, DeviceTimeout
+from lab.inventory.schema import DEFAULT_CONSOLE_PROMPT
 
 _BUFFER_LIMIT = 1 << 20
 
 
+_STATUS = re.compile(rb"LAB_RC:(\d+)")
+
+
 class Console:
     def __init__(
-        self, device_id: str, url: str, baud: int, log_path: Path, open_timeout: float = 10.0
+        self,
+        device_id: str,
+        url: str,
+        baud: int,
+        log_path: Path,
+        open_timeout: float = 10.0,
+        prompt: str = DEFAULT_CONSOLE_PROMPT,
     ) -> None:
         self.device_id = device_id
         self.url = url
         self.log_path = log_path
+        self.prompt = prompt
         log_path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._port = serial.serial_for_url(
@@ -102,18 +113,33 @@ class Console:
                     )
                 self._lock.wait(remaining)
 
-    def run(self, command: str, prompt: str = r"tos> ", timeout: float = 10.0) -> str:
-        """Send a command, wait for the prompt, return what came in between."""
+    def run(self, command: str, timeout: float = 10.0, prompt: str | None = None) -> str:
+        """Send a command to the console's shell, wait for its prompt, return what it
+        printed (without the echoed command line)."""
         self.expect_clear()
         self.send(command)
         start = self._cursor
-        match = self.expect(prompt, timeout)
+        match = self.expect(prompt or self.prompt, timeout)
         with self._lock:
             text = bytes(self._buffer[max(0, start - self._dropped) : match.start()]).decode(
                 errors="replace"
             )
         lines = text.replace("\r", "").split("\n")
         return "\n".join(lines[1:] if lines and command in lines[0] else lines).strip()
+
+    def run_status(self, command: str, timeout: float = 10.0) -> tuple[int, str]:
+        """(exit status, output) of `command` in the console's shell. The status comes
+        from a marker the echoed command line cannot match (it is split in two there)."""
+        output = self.run(f"{command}; echo LAB_''RC:$?", timeout)
+        found = list(_STATUS.finditer(output.encode()))
+        if not found:
+            raise DeviceError(
+                self.device_id,
+                f"console run {command!r}",
+                f"no exit status in what the console printed:\n{output[-500:]}",
+            )
+        status = int(found[-1].group(1))
+        return status, output[: output.rfind("LAB_RC:")].rstrip("\n")
 
     def expect_clear(self) -> None:
         """Forget what came so far: the next expect only sees new output."""

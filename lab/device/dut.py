@@ -75,7 +75,11 @@ class Dut:
                 )
             url = str(record["console"])
         return Console(
-            self.id, url, self.info.console.baud, self.log_dir / f"{self.id}.console.log"
+            self.id,
+            url,
+            self.info.console.baud,
+            self.log_dir / f"{self.id}.console.log",
+            prompt=self.info.console.prompt,
         )
 
     # -- convenience over adb

@@ -83,9 +83,25 @@ class AdbEndpoint(_Strict):
         return value
 
 
+# A device's UART console is a shell: Android's console service prints `console:/ $ `,
+# with the last failure's status before it (`1|console:/ $ `); `#` when it runs as root.
+DEFAULT_CONSOLE_PROMPT = r"(?:\d+\|)?console:\S* [$#] "
+
+
+def _check_regex(text: str) -> str:
+    try:
+        re.compile(text)
+    except re.error as exc:
+        raise ValueError(f"not a valid regular expression: {exc}") from None
+    return text
+
+
 class Console(_Strict):
     url: ConsoleUrl
     baud: Annotated[int, Field(gt=0, le=4_000_000)] = 115200
+    prompt: Annotated[str, Field(min_length=1), AfterValidator(_check_regex)] = (
+        DEFAULT_CONSOLE_PROMPT
+    )
 
 
 class Display(_Strict):

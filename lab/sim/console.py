@@ -1,7 +1,9 @@
 """The device's serial console on a pty: pyserial opens the slave like /dev/ttyUSB0.
 
-It prints a boot log at start and at reboot, kernel-style lines as the device runs, and
-offers a `tos>` prompt with a few commands.
+Like a device's UART: the kernel's boot log and messages, then (once booted) a shell on the
+console, the device's real /system/bin/sh with the `console:/ $ ` prompt, restarted when it
+exits. The wire is raw; the console's own tty (the device side) has a line discipline that
+echoes and turns CR into NL, as a UART's tty does.
 """
 
 from __future__ import annotations
@@ -18,18 +20,19 @@ import tty
 from collections.abc import Callable
 from pathlib import Path
 
+from lab.sim.userland.zygote import Child
+
 log = logging.getLogger("console")
-PROMPT = b"tos> "
-HELP = "commands: help, getprop [NAME], logcat [N], uptime, battery, reboot"
+
+Spawn = Callable[[int], Child]  # the console tty's slave fd -> the shell on it
 
 
 class SerialConsole:
-    def __init__(self, handlers: dict[str, Callable[[list[str]], str]], log_path: Path) -> None:
-        self._handlers = handlers
+    def __init__(self, log_path: Path) -> None:
         self._log = open(log_path, "ab", buffering=0)  # noqa: SIM115 - lives as long as we do
-        self.master, self._slave = os.openpty()
+        self.master, self._slave = os.openpty()  # the wire: master is the device's end
         os.set_blocking(self.master, False)
-        tty.setraw(self._slave)  # a UART: no echo or line editing by the kernel
+        tty.setraw(self._slave)
         attrs = termios.tcgetattr(self._slave)
         attrs[3] &= ~termios.ECHO
         termios.tcsetattr(self._slave, termios.TCSANOW, attrs)
@@ -37,7 +40,10 @@ class SerialConsole:
         self._write_lock = threading.Lock()
         self._started = time.monotonic()
         self._stop = threading.Event()
-        self._line = bytearray()
+        self._shell_lock = threading.Lock()
+        self._tty: int | None = None  # master of the console tty the shell runs on
+        self._shell: Child | None = None
+        self._spawn: Spawn | None = None
 
     # -- output
     def write(self, data: bytes) -> None:
@@ -69,60 +75,87 @@ class SerialConsole:
         rng = random.Random(time.monotonic_ns())
         self.write(bytes(rng.randrange(256) for _ in range(size)))
 
-    # -- input
+    # -- the shell
+    def start_shell(self, spawn: Spawn) -> None:
+        """Run a shell on the console (init's `console` service), restarted when it exits."""
+        with self._shell_lock:
+            self._spawn = spawn
+        self._respawn()
+
+    def stop_shell(self) -> None:
+        """The device is going down: its shell goes with it (not restarted)."""
+        with self._shell_lock:
+            self._spawn = None
+            shell, self._shell = self._shell, None
+            tty_fd, self._tty = self._tty, None
+        if shell:
+            shell.hangup()
+        if tty_fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(tty_fd)
+
+    def _respawn(self) -> None:
+        with self._shell_lock:
+            if self._spawn is None or self._stop.is_set():
+                return
+            master, slave = os.openpty()
+            try:
+                shell = self._spawn(slave)
+            except OSError as exc:
+                log.warning("console shell did not start: %s", exc)
+                os.close(master)
+                return
+            finally:
+                os.close(slave)
+            os.set_blocking(master, False)
+            old, self._tty, self._shell = self._tty, master, shell
+        if old is not None:
+            with contextlib.suppress(OSError):
+                os.close(old)
+        threading.Thread(target=self._watch, args=(shell,), daemon=True, name="console-sh").start()
+
+    def _watch(self, shell: Child) -> None:
+        shell.wait()
+        with self._shell_lock:
+            current = self._shell is shell
+        if current and not self._stop.wait(0.3):
+            self._respawn()
+
+    # -- the wire, both ways
     def serve(self) -> None:
-        threading.Thread(target=self._read_loop, name="console", daemon=True).start()
+        threading.Thread(target=self._relay, name="console", daemon=True).start()
 
     def stop(self) -> None:
         self._stop.set()
+        self.stop_shell()
         self._log.close()
 
-    def _read_loop(self) -> None:
+    def _relay(self) -> None:
         while not self._stop.is_set():
-            ready, _, _ = select.select([self.master], [], [], 0.5)
-            if not ready:
-                continue
+            with self._shell_lock:
+                tty_fd = self._tty
+            watched = [self.master] + ([tty_fd] if tty_fd is not None else [])
             try:
-                data = os.read(self.master, 4096)
-            except OSError:
-                time.sleep(0.1)
+                ready, _, _ = select.select(watched, [], [], 0.5)
+            except (OSError, ValueError):
+                time.sleep(0.05)  # the shell's tty was just replaced
                 continue
-            for byte in data:
-                self._feed(byte)
+            if self.master in ready:
+                typed = self._read(self.master)
+                if typed and tty_fd is not None:  # no shell yet (booting): input is lost
+                    with contextlib.suppress(OSError):
+                        os.write(tty_fd, typed)
+            if tty_fd is not None and tty_fd in ready:
+                shown = self._read(tty_fd)
+                if shown:
+                    self.write(shown)
 
-    def _feed(self, byte: int) -> None:
-        if byte in (0x0D, 0x0A):
-            if byte == 0x0A and not self._line and getattr(self, "_last_cr", False):
-                self._last_cr = False
-                return
-            self._last_cr = byte == 0x0D
-            line = self._line.decode(errors="replace").strip()
-            self._line.clear()
-            self.write(b"\r\n")
-            if line:
-                self._run(line)
-            self.write(PROMPT)
-        elif byte in (0x08, 0x7F):
-            if self._line:
-                self._line.pop()
-                self.write(b"\b \b")
-        elif byte >= 0x20:
-            self._line.append(byte)
-            self.write(bytes([byte]))  # the console echoes like a shell on a UART
-
-    def _run(self, line: str) -> None:
-        name, *args = line.split()
-        if name == "help":
-            self.write(HELP.encode() + b"\r\n")
-            return
-        handler = self._handlers.get(name)
-        if handler is None:
-            self.write(f"{name}: unknown command ({HELP})\r\n".encode())
-            return
+    @staticmethod
+    def _read(fd: int) -> bytes:
         try:
-            text = handler(args)
-        except Exception as exc:  # a console command must never kill the console
-            log.exception("console command %r failed", line)
-            text = f"{name}: failed: {exc}"
-        if text:
-            self.write(text.replace("\n", "\r\n").encode() + b"\r\n")
+            return os.read(fd, 4096)
+        except (BlockingIOError, InterruptedError):
+            return b""
+        except OSError:  # EIO: the shell's side closed (it exited or the device rebooted)
+            time.sleep(0.05)
+            return b""

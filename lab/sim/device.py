@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from lab.errors import LabError
+from lab.runtime import process_identity
 from lab.sim.adbd import auth
 from lab.sim.adbd.packet import ProtocolError
 from lab.sim.adbd.services import open_service
@@ -36,16 +38,12 @@ class VirtualDevice:
         self.record_path = record_path
         self.faults = Faults()
         state_dir.mkdir(parents=True, exist_ok=True)
-        self.console = (
-            SerialConsole(self._console_commands(), state_dir / "console.log")
-            if spec.console
-            else None
-        )
+        self.console = SerialConsole(state_dir / "console.log") if spec.console else None
         self.system = AndroidSystem(
             spec,
-            state_dir / "fs",
+            state_dir,
             self.faults,
-            kernel_log=self.console.kernel if self.console else print,
+            kernel_log=self.console.kernel if self.console else (lambda line: None),
         )
         self.system.hooks = self
         self._auth_keys = auth.load_keys(list(spec.authorized_keys)) if spec.auth_required else None
@@ -54,15 +52,22 @@ class VirtualDevice:
         self._lock = threading.Lock()
         self._listener: socket.socket | None = None
         self._refuse_until = 0.0
+        self._rebooting = False
         self.stopped = threading.Event()
         self.control = ControlServer(record_path.with_suffix(".sock"), self._control)
 
     # -- life cycle
     def start(self) -> None:
-        self._listen()
-        self.control.serve()
+        """The device's init and system server first: a userland that cannot start stops
+        the device process here, with the reason in its log."""
         if self.console:
             self.console.serve()
+            self.console.boot_log(
+                self.spec.model, self.spec.platform, self.system.props.get("ro.build.fingerprint")
+            )
+        self.system.start_userland()
+        self._listen()
+        self.control.serve()
         self._write_record()
         threading.Thread(target=self._boot, name="boot", daemon=True).start()
         threading.Thread(target=self._heartbeat, name="heartbeat", daemon=True).start()
@@ -74,28 +79,37 @@ class VirtualDevice:
         self.control.close()
         if self.console:
             self.console.stop()
+        self.system.stop_userland()
         if self.record_path.exists():
             self.record_path.unlink()
 
     def _boot(self) -> None:
-        if self.console:
-            self.console.boot_log(
-                self.spec.model, self.spec.platform, self.system.props.get("ro.build.fingerprint")
-            )
         self.system.log("I", "Zygote", "System server process has been created")
         time.sleep(self.spec.boot_seconds)
+        if self.stopped.is_set():
+            return
         self.system.props.set("sys.boot_completed", "1")
         self.system.props.set("dev.bootcomplete", "1")
         self.system.log("I", "ActivityManager", "System now ready")
         self.system.log("I", "BootReceiver", "Boot completed")
         if self.console:
             self.console.kernel("init: boot completed")
-            self.console.write(b"tos> ")
+            self.console.start_shell(self._console_shell)
+
+    def _console_shell(self, tty_fd: int):
+        """init's `console` service: the device's shell on its console tty."""
+        env = self.system.shell_env(HOSTNAME="console", TERM="vt100")
+        return self.system.zygote.spawn(["sh"], env=env, stdio=(tty_fd, tty_fd, tty_fd), pty=True)
 
     def reboot(self, reason: str) -> None:
         """Go down now (so `adb reboot; adb wait-for-device` cannot race us), boot later."""
+        with self._lock:
+            if self._rebooting:
+                return
+            self._rebooting = True
         log.info("rebooting (%s)", reason or "no reason")
         if self.console:
+            self.console.stop_shell()
             self.console.kernel(f"reboot: Restarting system with command '{reason}'")
         self.system.props.set("sys.boot_completed", "0")
         self.system.props.set("dev.bootcomplete", "0")
@@ -106,11 +120,22 @@ class VirtualDevice:
         threading.Thread(target=self._come_back, name="reboot", daemon=True).start()
 
     def _come_back(self) -> None:
+        self.system.stop_userland()  # every process of the device ends with its init
         time.sleep(self.spec.boot_seconds / 2)
-        self.system.windows.home()
-        self.system.windows.screen_on = True
-        self.system.started = time.monotonic()
+        self.system.windows.reset()
+        if self.console:
+            self.console.boot_log(
+                self.spec.model, self.spec.platform, self.system.props.get("ro.build.fingerprint")
+            )
+        try:
+            self.system.start_userland()
+        except LabError as exc:
+            log.error("the device did not come back: %s", exc)
+            self.stopped.set()
+            return
         self._listen()
+        with self._lock:
+            self._rebooting = False
         self._boot()
 
     # -- ADB
@@ -147,7 +172,7 @@ class VirtualDevice:
             transport = Transport(
                 sock,
                 banner=self._banner,
-                open_service=lambda name: open_service(self, name),
+                open_service=lambda transport, name: open_service(self, transport, name),
                 auth_keys=self._auth_keys,
                 before_send=self._maybe_slow,
             )
@@ -207,40 +232,6 @@ class VirtualDevice:
 
     def agent_running(self, port: int) -> bool:
         return port in self._agents
-
-    # -- the console's commands
-    def _console_commands(self) -> dict[str, Any]:
-        def getprop(args: list[str]) -> str:
-            if args:
-                return self.system.props.get(args[0])
-            return "\n".join(f"[{k}]: [{v}]" for k, v in self.system.props.items())
-
-        def logcat(args: list[str]) -> str:
-            count = int(args[0]) if args and args[0].isdigit() else 10
-            return "\n".join(e.format() for e in self.system.logcat.since(0)[-count:])
-
-        def uptime(args: list[str]) -> str:
-            return f"up {self.system.uptime():.1f} s"
-
-        def battery(args: list[str]) -> str:
-            if not self.spec.has("battery"):
-                return "no battery (mains powered)"
-            return (
-                f"level {self.system.settings['battery']}% "
-                f"{'charging' if self.system.settings['charging'] else 'discharging'}"
-            )
-
-        def reboot(args: list[str]) -> str:
-            self.reboot("console")
-            return "rebooting..."
-
-        return {
-            "getprop": getprop,
-            "logcat": logcat,
-            "uptime": uptime,
-            "battery": battery,
-            "reboot": reboot,
-        }
 
     def _heartbeat(self) -> None:
         while not self.stopped.wait(15):
@@ -303,6 +294,7 @@ class VirtualDevice:
     def _write_record(self) -> None:
         record = {
             **self.status(),
+            "identity": process_identity(os.getpid()),
             "class": self.spec.device_class,
             "model": self.spec.model,
             "started": time.time(),

@@ -26,10 +26,13 @@ class DeviceSpec:
     console: bool = True
     boot_seconds: float = 1.0
     serialno: str = ""
+    system_image: str = ""  # the read-only /system every device mounts (userland/image.py)
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_device(cls, device: Device, boot_seconds: float = 1.0) -> DeviceSpec:
+    def from_device(
+        cls, device: Device, boot_seconds: float = 1.0, system_image: str = ""
+    ) -> DeviceSpec:
         host, port = parse_host_port(device.adb.serial)
         return cls(
             id=device.id,
@@ -48,6 +51,7 @@ class DeviceSpec:
             console=device.console is not None,
             boot_seconds=boot_seconds,
             serialno=f"TOS{device.device_class[:2].upper()}{port:05d}",
+            system_image=system_image,
         )
 
     def has(self, capability: str) -> bool:

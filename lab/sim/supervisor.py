@@ -19,9 +19,12 @@ import adbutils
 from lab.device.adb_server import AdbServer
 from lab.errors import LabError
 from lab.inventory import Device, Inventory
-from lab.runtime import pid_alive, read_sim_records, sim_dir
+from lab.runtime import read_sim_records, runtime_dir, same_process, sim_dir
 from lab.sim import control
 from lab.sim.spec import DeviceSpec
+from lab.sim.userland.image import system_image
+
+_SOCKET_PATH_MAX = 107  # sun_path; the longest is ROOT/dev/socket/tos_system
 
 
 @dataclass
@@ -61,7 +64,7 @@ def virtual_devices(inventory: Inventory, only: list[str] | None) -> list[Device
 
 def _running(device_id: str) -> dict[str, Any] | None:
     record = read_sim_records().get(device_id)
-    if not record or not pid_alive(int(record.get("pid", 0))):
+    if not record or not same_process(record.get("identity")):
         return None
     try:
         reply = control.request(Path(record["control"]), {"cmd": "status"}, timeout=3)
@@ -91,10 +94,19 @@ def up(
     devices = virtual_devices(inventory, only)
     folder = sim_dir()
     started: list[tuple[Device, subprocess.Popen]] = []
+    image = None
     for device in devices:
         if _running(device.id):
             continue
-        spec = DeviceSpec.from_device(device, boot_seconds=boot_seconds)
+        longest = folder / device.id / "root/dev/socket/tos_system"
+        if len(str(longest)) > _SOCKET_PATH_MAX:
+            raise LabError(
+                f"{device.id}: the runtime directory path is too long for the device's "
+                f"sockets ({len(str(longest))} > {_SOCKET_PATH_MAX} characters: {longest})",
+                hint="set LAB_RUNTIME_DIR to a shorter folder",
+            )
+        image = image or system_image(runtime_dir() / "images")
+        spec = DeviceSpec.from_device(device, boot_seconds=boot_seconds, system_image=str(image))
         if not _port_free(spec.host, spec.port):
             raise LabError(
                 f"{device.id}: port {spec.port} on {spec.host} is busy (another process listens "
@@ -178,13 +190,15 @@ def down(
     for device_id in sorted(wanted & set(records)):
         record = records[device_id]
         pid = int(record.get("pid", 0))
-        if pid_alive(pid):
+        # only a process proven to be this device (pid, start time and command line): a
+        # pid the system reused for something else after the device died is left alone
+        if same_process(record.get("identity")):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGTERM)
             deadline = time.monotonic() + timeout
-            while pid_alive(pid) and time.monotonic() < deadline:
+            while same_process(record.get("identity")) and time.monotonic() < deadline:
                 time.sleep(0.05)
-            if pid_alive(pid):
+            if same_process(record.get("identity")):
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
         server = AdbServer(_server_of(inventory, device_id))

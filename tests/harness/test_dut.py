@@ -58,6 +58,8 @@ def test_console_expect_timeout_shows_the_tail_and_the_log(make_dut):
     assert str(dut.console.log_path) in message
     assert dut.console.run("getprop ro.product.model") == "TOS Watch W1"
     assert b"TOS Watch W1" in dut.console.log_path.read_bytes()
+    assert dut.console.run_status("ls /nowhere") == (1, "ls: /nowhere: No such file or directory")
+    assert dut.console.run_status("echo ok") == (0, "ok")
 
 
 def test_ui_works_again_after_the_agent_died_in_a_reboot(make_dut):

@@ -16,15 +16,22 @@ def _read_until(port: serial.Serial, needle: bytes, timeout: float = 10) -> byte
     return seen
 
 
-def test_console_answers_commands(farm):
+def test_console_is_the_devices_shell(farm):
+    """A UART console is a shell with a prompt, as on a device: `console:/ $ `, the
+    last failure's status before it, the tty echoing what was typed."""
     path = farm.status()["t-watch"]["console"]
     with serial.Serial(path, 115200, timeout=0.2) as port:
+        port.write(b"\r")
+        _read_until(port, b"console:/ $ ")
         port.write(b"getprop ro.product.model\r")
-        assert b"TOS Watch W1\r\ntos> " in _read_until(port, b"tos> ")
-        port.write(b"battery\r")
-        assert b"level 87%" in _read_until(port, b"tos> ")
+        seen = _read_until(port, b"console:/ $ ")
+        assert b"getprop ro.product.model\r\nTOS Watch W1\r\n" in seen
+        port.write(b"dumpsys battery | grep level; echo $((6*7))\r")
+        seen = _read_until(port, b"console:/ $ ")
+        assert b"level: 87" in seen and b"\r\n42\r\n" in seen
         port.write(b"frobnicate\r")
-        assert b"unknown command" in _read_until(port, b"tos> ")
+        seen = _read_until(port, b"127|console:/ $ ")
+        assert b"frobnicate: inaccessible or not found" in seen
 
 
 def test_boot_banner_after_adb_reboot(farm):

@@ -69,6 +69,6 @@ def test_console_garbage_then_the_prompt_still_answers(farm):
         port.write(b"uptime\r")
         answer = b""
         deadline = time.monotonic() + 5
-        while b"tos> " not in answer and time.monotonic() < deadline:
+        while b"console:/ $ " not in answer and time.monotonic() < deadline:
             answer += port.read(4096)
         assert b"up " in answer

@@ -89,11 +89,17 @@ def test_tv_dpad_moves_the_focus_and_enter_opens(farm):
     assert tv.app_current()["package"] == "com.tos.launcher"
 
 
-def test_tv_has_no_touch_screen(farm):
+def test_tv_delivers_injected_taps_and_keeps_dpad_focus(farm):
+    # A TV has no touch screen, but Android delivers injected touches (input tap, the
+    # uiautomator2 agent) on every device; its own input stays the D-pad.
     tv = u2.connect(SERIALS["t-tv"])
     tv.press("home")
-    tv(text="About").click()  # a touch: a TV has none, so nothing happens
-    assert tv.app_current()["package"] == "com.tos.launcher"
+    tv(text="About").click()
+    assert tv(resourceId="com.tos.settings:id/qr").wait(timeout=5)
+    assert tv.app_current()["package"] == "com.tos.settings"
+    tv.press("home")
+    tv.press("right")
+    assert tv(focused=True).info["resourceName"].startswith("com.tos.launcher:id/app_")
 
 
 def test_agent_survives_the_client_reconnecting(farm):

@@ -27,6 +27,8 @@ NAMES = {
 }
 
 VERSION = 0x01000001
+VERSION_MIN = 0x01000000  # hosts this old (adb-shell, old adb) still use checksums
+SKIP_CHECKSUM = 0x01000001
 MAX_PAYLOAD = 1024 * 1024
 HEADER = struct.Struct("<6I")
 
@@ -51,24 +53,41 @@ class Message:
         return NAMES.get(self.command, f"0x{self.command:08x}")
 
 
-def header(command: int, arg0: int, arg1: int, data: bytes = b"") -> bytes:
-    # The checksum is left 0, as adbd does for hosts of version 0x01000001 and later: they
-    # ignore it, and summing every byte in Python costs ~8 ms per MiB.
-    return HEADER.pack(command, arg0, arg1, len(data), 0, command ^ 0xFFFFFFFF)
+def checksum(data: bytes) -> int:
+    return sum(data) & 0xFFFFFFFF
 
 
-def encode(command: int, arg0: int, arg1: int, data: bytes = b"") -> bytes:
-    return header(command, arg0, arg1, data) + data
+def header(
+    command: int, arg0: int, arg1: int, data: bytes = b"", with_checksum: bool = False
+) -> bytes:
+    """adbd leaves the checksum 0 for hosts of version 0x01000001 and later (they ignore
+    it; summing every byte costs ~8 ms per MiB here) and fills it in for older ones."""
+    total = checksum(data) if with_checksum and data else 0
+    return HEADER.pack(command, arg0, arg1, len(data), total, command ^ 0xFFFFFFFF)
 
 
-def read_message(recv_exact: Callable[[int], bytes], max_payload: int = MAX_PAYLOAD) -> Message:
-    """Read one message; raise ProtocolError on a malformed one, EOFError at the end."""
-    command, arg0, arg1, length, _checksum, magic = HEADER.unpack(recv_exact(HEADER.size))
+def encode(
+    command: int, arg0: int, arg1: int, data: bytes = b"", with_checksum: bool = False
+) -> bytes:
+    return header(command, arg0, arg1, data, with_checksum) + data
+
+
+def read_message(
+    recv_exact: Callable[[int], bytes],
+    max_payload: int = MAX_PAYLOAD,
+    check: Callable[[], bool] = lambda: False,
+) -> Message:
+    """Read one message; ProtocolError on a malformed one, EOFError at the end. `check()`
+    says whether this host's checksums count (a host older than 0x01000001)."""
+    command, arg0, arg1, length, total, magic = HEADER.unpack(recv_exact(HEADER.size))
     if command not in NAMES:
         raise ProtocolError(f"unknown command 0x{command:08x}")
     if magic != command ^ 0xFFFFFFFF:
         raise ProtocolError(f"bad magic 0x{magic:08x} for {NAMES[command]}")
     if length > max_payload:
         raise ProtocolError(f"{NAMES[command]} payload of {length} bytes exceeds {max_payload}")
-    # Checksums are not checked: adb since 1.0.0x01000001 sends 0 there.
-    return Message(command, arg0, arg1, recv_exact(length) if length else b"")
+    data = recv_exact(length) if length else b""
+    summed = check() or (command == A_CNXN and arg0 < SKIP_CHECKSUM)
+    if data and summed and total != checksum(data):
+        raise ProtocolError(f"bad checksum on {NAMES[command]}")
+    return Message(command, arg0, arg1, data)

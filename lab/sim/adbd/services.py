@@ -1,15 +1,21 @@
-"""Which service an OPEN names, and what runs it; None refuses it cleanly (CLSE)."""
+"""Which service an OPEN names, and what runs it (adb/daemon/services.cpp); None refuses
+it (CLSE), as adbd does for a service it does not know."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from lab.sim.adbd.shell_service import raw_shell, v2_shell
+from lab.sim.adbd.framebuffer_service import framebuffer
+from lab.sim.adbd.reverse_service import ReverseForwards
+from lab.sim.adbd.shell_service import exec_service, shell_service
 from lab.sim.adbd.socket_service import Acceptor, bridge
 from lab.sim.adbd.stream import Stream
 from lab.sim.adbd.sync_service import sync
 from lab.sim.android.system import AndroidSystem
+
+if TYPE_CHECKING:
+    from lab.sim.adbd.transport import Transport
 
 Runner = Callable[[Stream], None]
 
@@ -22,20 +28,19 @@ class DeviceSide(Protocol):
     def reboot(self, reason: str) -> None: ...
 
 
-def open_service(device: DeviceSide, name: str) -> Runner | None:
+def open_service(device: DeviceSide, transport: Transport, name: str) -> Runner | None:
     system = device.system
     head, _, argument = name.partition(":")
-    if head == "shell":
-        return raw_shell(system, argument)
-    if head.startswith("shell,"):
-        options = head.split(",")[1:]
-        if "v2" in options:
-            return v2_shell(system, argument)
-        return raw_shell(system, argument)
+    if head == "shell" or head.startswith("shell,"):
+        return shell_service(system, head, argument)
     if head == "exec":
-        return raw_shell(system, argument, merge_stderr=False)
+        return exec_service(system, argument)
     if head == "sync":
         return sync(system)
+    if head == "framebuffer":
+        return framebuffer(system)
+    if head == "reverse":
+        return ReverseForwards.of(transport).service(argument)
     if head == "tcp":
         port_text = argument.split(":", 1)[0]
         if not port_text.isdigit():
@@ -43,13 +48,15 @@ def open_service(device: DeviceSide, name: str) -> Runner | None:
         accept = device.acceptor(int(port_text))
         return bridge(accept) if accept else None  # nothing listens there: refuse
     if head == "reboot":
-        return _message(b"", lambda: device.reboot(argument))
+        return _message(b"", lambda: device.reboot(argument or "adb"))
     if head == "root":
         return _message(b"adbd cannot run as root in production builds\n")
     if head == "unroot":
         return _message(b"adbd not running as root\n")
     if head == "remount":
         return _message(b"remount is not supported on production builds\n")
+    if head in ("enable-verity", "disable-verity"):
+        return _message(b"verity cannot be disabled/enabled - USER build\n")
     return None
 
 

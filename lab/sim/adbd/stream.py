@@ -17,6 +17,11 @@ if TYPE_CHECKING:
     from lab.sim.adbd.transport import Transport
 
 
+# Without delayed ack the host sends one WRTE and waits for our OKAY: a few queued ones
+# are tolerated (late OKAYs in flight), a flood is a broken host and memory would grow.
+MAX_UNACKED = 4
+
+
 class StreamClosed(Exception):
     """The host closed the stream (or the transport went away)."""
 
@@ -40,10 +45,15 @@ class Stream:
             self._ready = True
             self._lock.notify_all()
 
-    def on_write(self, data: bytes) -> None:
+    def on_write(self, data: bytes) -> bool:
+        """Queue what the host wrote; False when the host ignores flow control (more
+        unacknowledged WRTEs than it may send), which the transport answers with CLSE."""
         with self._lock:
+            if len(self._inbox) >= MAX_UNACKED:
+                return False
             self._inbox.append(data)
             self._lock.notify_all()
+            return True
 
     def on_remote_close(self) -> None:
         with self._lock:

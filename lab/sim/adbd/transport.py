@@ -21,7 +21,9 @@ from lab.sim.adbd.packet import (
     AUTH_SIGNATURE,
     AUTH_TOKEN,
     MAX_PAYLOAD,
+    SKIP_CHECKSUM,
     VERSION,
+    VERSION_MIN,
     Message,
     ProtocolError,
     encode,
@@ -33,7 +35,7 @@ from lab.sim.adbd.stream import Stream
 log = logging.getLogger("adbd")
 
 # A service runs in its own thread with its stream; None from the opener refuses it.
-ServiceOpener = Callable[[str], Callable[[Stream], None] | None]
+ServiceOpener = Callable[["Transport", str], Callable[[Stream], None] | None]
 
 
 class Transport:
@@ -57,9 +59,12 @@ class Transport:
         self._streams_lock = threading.Lock()
         self._next_id = 1
         self._token = b""
+        self._pending: dict[int, tuple[threading.Event, list[int]]] = {}  # our OPENs
+        self.version = VERSION  # min(host's, ours), as adbd settles it
         self.max_payload = MAX_PAYLOAD
         self.online = False
         self.closed = threading.Event()
+        self.on_close: list[Callable[[], None]] = []
 
     # -- socket plumbing
     def _recv_exact(self, size: int) -> bytes:
@@ -75,13 +80,14 @@ class Transport:
         if self.closed.is_set():
             return
         self._before_send()
+        sums = self.version < SKIP_CHECKSUM
         try:
             with self._send_lock:
                 if len(data) > 4096:  # no copy of a large payload just to prepend 24 bytes
-                    self.sock.sendall(header(command, arg0, arg1, data))
+                    self.sock.sendall(header(command, arg0, arg1, data, sums))
                     self.sock.sendall(data)
                 else:
-                    self.sock.sendall(encode(command, arg0, arg1, data))
+                    self.sock.sendall(encode(command, arg0, arg1, data, sums))
         except OSError:
             self.close()
 
@@ -89,7 +95,9 @@ class Transport:
         """Read messages until the host goes away or breaks the protocol."""
         try:
             while not self.closed.is_set():
-                self._handle(read_message(self._recv_exact))
+                self._handle(
+                    read_message(self._recv_exact, check=lambda: self.version < SKIP_CHECKSUM)
+                )
         except ProtocolError as exc:
             log.warning("adb connection from %s: protocol error: %s; closing it", self.peer, exc)
         except (EOFError, OSError):
@@ -106,9 +114,14 @@ class Transport:
             self._streams.clear()
         for stream in streams:
             stream.on_remote_close()
+        for event, _ in list(self._pending.values()):
+            event.set()
         with contextlib.suppress(OSError):
             self.sock.shutdown(socket.SHUT_RDWR)
         self.sock.close()
+        for callback in self.on_close:
+            with contextlib.suppress(Exception):
+                callback()
 
     def forget(self, local_id: int) -> None:
         with self._streams_lock:
@@ -117,6 +130,9 @@ class Transport:
     # -- protocol
     def _handle(self, msg: Message) -> None:
         if msg.command == A_CNXN:
+            if msg.arg0 < VERSION_MIN:
+                raise ProtocolError(f"host protocol version 0x{msg.arg0:08x} is too old")
+            self.version = min(msg.arg0, VERSION)
             self.max_payload = max(4096, min(msg.arg1, MAX_PAYLOAD))
             if self._auth_keys is None:
                 self._go_online()
@@ -131,21 +147,54 @@ class Transport:
         elif msg.command in (A_OKAY, A_WRTE, A_CLSE):
             with self._streams_lock:
                 stream = self._streams.get(msg.arg1)
+                pending = self._pending.pop(msg.arg1, None) if stream is None else None
+            if pending is not None:  # the host's answer to an OPEN of ours
+                event, answer = pending
+                answer.append(msg.arg0 if msg.command == A_OKAY else 0)
+                event.set()
+                return
             if stream is None:
                 return  # late OKAY/CLSE for a stream we already closed: adb does send them
             if msg.command == A_OKAY:
                 stream.on_okay()
             elif msg.command == A_WRTE:
-                stream.on_write(msg.data)
+                if not stream.on_write(msg.data):
+                    log.warning(
+                        "adb connection from %s: %s: WRTEs without waiting for OKAY; closing it",
+                        self.peer,
+                        stream.service,
+                    )
+                    stream.close()
             else:
                 self.forget(msg.arg1)
                 stream.on_remote_close()
+                # answer the host's CLSE with ours, as adbd does (adb-shell waits for it)
+                self.send(A_CLSE, msg.arg1, msg.arg0)
         else:
             log.info("adb connection from %s: ignoring %s", self.peer, msg.name)
 
     def _go_online(self) -> None:
         self.online = True
-        self.send(A_CNXN, VERSION, MAX_PAYLOAD, self._banner())
+        self.send(A_CNXN, self.version, MAX_PAYLOAD, self._banner())
+
+    def open_to_host(self, service: str, timeout: float = 10.0) -> Stream | None:
+        """OPEN a stream towards the host (a reverse forward's `tcp:PORT`); None if the
+        host refuses or does not answer in time."""
+        event: threading.Event = threading.Event()
+        answer: list[int] = []
+        with self._streams_lock:
+            local_id = self._next_id
+            self._next_id += 1
+            self._pending[local_id] = (event, answer)
+        self.send(A_OPEN, local_id, 0, service.encode() + b"\0")
+        if not event.wait(timeout) or not answer or not answer[0]:
+            with self._streams_lock:
+                self._pending.pop(local_id, None)
+            return None
+        stream = Stream(self, local_id, answer[0], service)
+        with self._streams_lock:
+            self._streams[local_id] = stream
+        return stream
 
     def _send_token(self) -> None:
         self._token = os.urandom(20)
@@ -174,7 +223,7 @@ class Transport:
             self.send(A_CLSE, 0, msg.arg0)
             return
         try:
-            runner = self._open_service(name)
+            runner = self._open_service(self, name)
         except Exception:  # a broken service must not take the transport down
             log.exception("opening service %r failed", name)
             runner = None

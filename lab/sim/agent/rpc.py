@@ -16,6 +16,7 @@ from lab.sim.android.keycodes import KEYCODES, PRESS_KEYS
 from lab.sim.android.system import AndroidSystem
 from lab.sim.ui import selector as selectors
 from lab.sim.ui.hierarchy import to_xml
+from lab.sim.ui.window_manager import Unsupported
 
 
 class RpcError(Exception):
@@ -26,6 +27,7 @@ class RpcError(Exception):
 
 
 NOT_FOUND = -32002
+_ROTATIONS = {"natural": 0, "n": 0, "left": 1, "l": 1, "upsidedown": 2, "u": 2, "right": 3, "r": 3}
 METHOD_NOT_FOUND = -32601
 INVALID_PARAMS = -32602
 
@@ -61,13 +63,15 @@ class AgentMethods:
             "sleep": lambda: self.windows.key(KEYCODES["SLEEP"]),
             "setClipboard": self.set_clipboard,
             "getClipboard": lambda: self.clipboard,
-            "setOrientation": lambda orientation: None,
-            "freezeRotation": lambda freeze=True: None,
-            "getLastToast": lambda: None,
-            "clearLastToast": lambda: None,
-            "makeToast": lambda text, duration=1000: True,
-            "openNotification": lambda: False,
-            "openQuickSettings": lambda: False,
+            "clearInputText": lambda: self.windows.clear_input(),
+            "pasteClipboard": lambda: self.windows.text(self.clipboard or ""),
+            "setOrientation": self.set_orientation,
+            "freezeRotation": lambda freeze=True: True,
+            "getLastToast": lambda: self.windows.last_toast,
+            "clearLastToast": self.clear_toast,
+            "makeToast": self.make_toast,
+            "openNotification": lambda: self._unsupported("openNotification"),
+            "openQuickSettings": lambda: self._unsupported("openQuickSettings"),
         }
 
     def call(self, method: str, params: Any) -> Any:
@@ -99,13 +103,14 @@ class AgentMethods:
 
     def device_info(self) -> dict[str, Any]:
         spec = self.system.spec
+        width, height = self.windows.display_size()
         return {
             "currentPackageName": self.windows.top.package,
-            "displayWidth": spec.width,
-            "displayHeight": spec.height,
-            "displayRotation": 0,
-            "displaySizeDpX": round(spec.width * 160 / spec.density),
-            "displaySizeDpY": round(spec.height * 160 / spec.density),
+            "displayWidth": width,
+            "displayHeight": height,
+            "displayRotation": self.windows.rotation,
+            "displaySizeDpX": round(width * 160 / spec.density),
+            "displaySizeDpY": round(height * 160 / spec.density),
             "productName": self.system.props.get("ro.product.name"),
             "screenOn": self.windows.screen_on,
             "sdkInt": int(self.system.props.get("ro.build.version.sdk")),
@@ -114,7 +119,7 @@ class AgentMethods:
 
     def dump(self, compressed: bool = False, max_depth: int = 50, *_: Any) -> str:
         root, package = self._tree()
-        return to_xml(root, package, max_depth=int(max_depth or 50))
+        return to_xml(root, package, max_depth=int(max_depth or 50), rotation=self.windows.rotation)
 
     def _wait(self, selector: dict, timeout_ms: int, present: bool) -> bool:
         deadline = time.monotonic() + max(0, int(timeout_ms)) / 1000
@@ -222,8 +227,33 @@ class AgentMethods:
         self.system.screenshot().save(buffer, format="JPEG", quality=int(quality))
         return base64.b64encode(buffer.getvalue()).decode()
 
-    def set_clipboard(self, text: str, label: str | None = None) -> None:
+    def set_clipboard(self, label: str | None, text: str | None = None) -> None:
+        """(label, text), in the order the uiautomator2 client sends them."""
         self.clipboard = text
+
+    def set_orientation(self, orientation: str) -> None:
+        rotation = _ROTATIONS.get(str(orientation).lower())
+        if rotation is None:
+            raise RpcError(INVALID_PARAMS, f"unknown orientation {orientation!r}")
+        try:
+            self.windows.set_rotation(rotation)
+        except Unsupported as exc:
+            raise RpcError(-32001, f"java.lang.UnsupportedOperationException: {exc}") from None
+
+    def make_toast(self, text: str, duration_ms: float = 1000) -> bool:
+        self.windows.show_toast(str(text), max(0.5, float(duration_ms) / 1000))
+        return True
+
+    def clear_toast(self) -> bool:
+        self.windows.last_toast = None
+        return True
+
+    def _unsupported(self, method: str) -> None:
+        raise RpcError(
+            -32001,
+            f"java.lang.UnsupportedOperationException: {method}: this TOS+ device has no "
+            f"notification shade",
+        )
 
 
 def _describe(selector: dict) -> str:

@@ -32,6 +32,7 @@ class ApkInfo:
     version_name: str
     label: str
     launcher_activity: str | None
+    activities: tuple[str, ...] = ()  # full class names
 
 
 def read_apk(data: bytes) -> ApkInfo:
@@ -56,6 +57,7 @@ def _parse_manifest(blob: bytes) -> ApkInfo:
     stack: list[str] = []
     activity: dict[str, object] = {}
     launcher: str | None = None
+    activities: list[str] = []
     offset = header_size
     while offset + 8 <= len(blob):
         kind, chunk_header, size = struct.unpack_from("<HHI", blob, offset)
@@ -75,6 +77,7 @@ def _parse_manifest(blob: bytes) -> ApkInfo:
                 info["label"] = attrs["label"]
             elif name in ("activity", "activity-alias"):
                 activity = {"name": attrs.get("name", ""), "main": False, "launcher": False}
+                activities.append(attrs.get("name", ""))
             elif name == "action" and attrs.get("name") == "android.intent.action.MAIN":
                 activity["main"] = True
             elif name == "category" and attrs.get("name") == "android.intent.category.LAUNCHER":
@@ -94,6 +97,7 @@ def _parse_manifest(blob: bytes) -> ApkInfo:
     package = info["package"]
     if launcher and launcher.startswith("."):
         launcher = package + launcher
+    full = tuple(package + a if a.startswith(".") else a for a in activities if a)
     return ApkInfo(
         package=package,
         version_code=int(info.get("versionCode", "0") or 0),
@@ -103,6 +107,7 @@ def _parse_manifest(blob: bytes) -> ApkInfo:
         if (label := info.get("label", "")) and not label.startswith("@")
         else package.rsplit(".", 1)[-1],
         launcher_activity=launcher,
+        activities=full,
     )
 
 

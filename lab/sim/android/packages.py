@@ -17,6 +17,13 @@ class Package:
     launcher_activity: str | None
     path: str
     system: bool = False
+    activities: tuple[str, ...] = ()  # full class names
+    uid: int = 1000
+
+    def has_activity(self, name: str) -> bool:
+        """`name` short (.Settings) or full (com.tos.settings.Settings)."""
+        full = self.name + name if name.startswith(".") else name
+        return full in self.activities
 
     @property
     def component(self) -> str | None:
@@ -50,6 +57,7 @@ SYSTEM_PACKAGES = (
         "com.tos.launcher.Home",
         "/system/priv-app/Launcher/Launcher.apk",
         True,
+        ("com.tos.launcher.Home",),
     ),
     Package(
         "com.tos.settings",
@@ -59,6 +67,12 @@ SYSTEM_PACKAGES = (
         "com.tos.settings.Settings",
         "/system/priv-app/Settings/Settings.apk",
         True,
+        (
+            "com.tos.settings.Settings",
+            "com.tos.settings.About",
+            "com.tos.settings.Language",
+            "com.tos.settings.DeviceName",
+        ),
     ),
 )
 
@@ -67,6 +81,7 @@ class PackageManager:
     def __init__(self) -> None:
         self._packages = {p.name: p for p in SYSTEM_PACKAGES}
         self._lock = threading.Lock()
+        self._next_uid = 10000
 
     def get(self, name: str) -> Package | None:
         with self._lock:
@@ -76,16 +91,32 @@ class PackageManager:
         with self._lock:
             return sorted(self._packages.values(), key=lambda p: p.name)
 
+    def check_install(self, info: ApkInfo, replace: bool = True) -> str | None:
+        """None when `info` may be installed, else Android's failure code."""
+        with self._lock:
+            return self._refusal(info, replace)
+
+    def _refusal(self, info: ApkInfo, replace: bool) -> str | None:
+        old = self._packages.get(info.package)
+        if old and old.system:
+            return "INSTALL_FAILED_DUPLICATE_PACKAGE"
+        if old and not replace:
+            return "INSTALL_FAILED_ALREADY_EXISTS"
+        if old and info.version_code < old.version_code:
+            return "INSTALL_FAILED_VERSION_DOWNGRADE"
+        return None
+
     def install(self, info: ApkInfo, path: str, replace: bool) -> str | None:
         """None on success, else Android's failure code."""
         with self._lock:
+            refusal = self._refusal(info, replace)
+            if refusal:
+                return refusal
             old = self._packages.get(info.package)
-            if old and old.system:
-                return "INSTALL_FAILED_DUPLICATE_PACKAGE"
-            if old and not replace:
-                return "INSTALL_FAILED_ALREADY_EXISTS"
-            if old and info.version_code < old.version_code:
-                return "INSTALL_FAILED_VERSION_DOWNGRADE"
+            if old:
+                uid = old.uid
+            else:
+                uid, self._next_uid = self._next_uid, self._next_uid + 1
             self._packages[info.package] = Package(
                 info.package,
                 info.version_code,
@@ -93,6 +124,8 @@ class PackageManager:
                 info.label,
                 info.launcher_activity,
                 path,
+                activities=info.activities,
+                uid=uid,
             )
         return None
 

@@ -1,8 +1,11 @@
-"""One emulated TOS+ system: the state every service, command and app shares."""
+"""One emulated TOS+ system: the state every service, command and app shares, and its
+userland (init, the system server, the files and the processes of the device)."""
 
 from __future__ import annotations
 
+import hashlib
 import io
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -12,26 +15,37 @@ from typing import Protocol
 from PIL import Image
 
 from lab.sim.android.commands import COMMANDS
-from lab.sim.android.fs import DeviceFS
 from lab.sim.android.logcat import LogBuffer
 from lab.sim.android.packages import PackageManager
+from lab.sim.android.processes import SYSTEM_PROCESSES, ProcessTable
 from lab.sim.android.props import Props, default_props
 from lab.sim.faults import Faults
-from lab.sim.sh.interpreter import Shell
-from lab.sim.sh.proc import Proc
 from lab.sim.spec import DeviceSpec
-from lab.sim.ui.window_manager import WindowManager
+from lab.sim.ui.window_manager import HOME, WindowManager
+from lab.sim.userland.device_root import prepare_root
+from lab.sim.userland.files import DeviceFiles
+from lab.sim.userland.proc import Proc
+from lab.sim.userland.system_server import SystemServer
+from lab.sim.userland.zygote import Zygote
 
-SHELL_ENV = {
-    "PATH": "/product/bin:/apex/com.android.runtime/bin:/system/bin:/system/xbin:/odm/bin",
+log = logging.getLogger("system")
+
+PATH = (
+    "/product/bin:/apex/com.android.runtime/bin:/apex/com.android.art/bin:/system_ext/bin:"
+    "/system/bin:/system/xbin:/odm/bin:/vendor/bin:/vendor/xbin"
+)
+SHELL_ENV = {  # what adbd gives a shell (adb/daemon/shell_service.cpp), and init's globals
+    "PATH": PATH,
     "HOME": "/",
     "SHELL": "/system/bin/sh",
     "USER": "shell",
-    "HOSTNAME": "localhost",
+    "LOGNAME": "shell",
     "TMPDIR": "/data/local/tmp",
     "EXTERNAL_STORAGE": "/sdcard",
     "ANDROID_DATA": "/data",
     "ANDROID_ROOT": "/system",
+    "ANDROID_STORAGE": "/storage",
+    "ENV": "/system/etc/mkshrc",  # read by interactive shells only
 }
 
 
@@ -48,24 +62,41 @@ class AndroidSystem:
     def __init__(
         self,
         spec: DeviceSpec,
-        root: Path,
+        state_dir: Path,
         faults: Faults,
         kernel_log: Callable[[str], None] = lambda line: None,
     ) -> None:
         self.spec = spec
         self.faults = faults
         self.kernel_log = kernel_log
+        self.state_dir = state_dir
         self.props = Props(default_props(spec))
-        self.fs = DeviceFS(root)
         self.logcat = LogBuffer()
         self.packages = PackageManager()
         self.settings: dict[str, object] = {
             "wifi": True,
-            "brightness": 50,
+            "brightness": 128,  # 0-255, as Settings.System.SCREEN_BRIGHTNESS
             "language": "en",
             "battery": 87,
             "charging": True,
+            "device_name": spec.model,
         }
+        # the settings provider's rows beyond those the UI shows (see commands/props.py)
+        self.settings_db: dict[str, dict[str, str]] = {
+            "system": {"screen_brightness_mode": "0", "screen_off_timeout": "60000"},
+            "secure": {
+                "default_input_method": "com.tos.inputmethod/.LatinIME",
+                "android_id": hashlib.sha256(spec.serialno.encode()).hexdigest()[:16],
+            },
+            "global": {"adb_enabled": "1", "device_provisioned": "1", "airplane_mode_on": "0"},
+        }
+        self.root = state_dir / "root"
+        prepare_root(self.root)
+        image = Path(spec.system_image)
+        self.zygote = Zygote(image / "bin" / "tosbox", self.root, image, state_dir / "init.sock")
+        self.files = DeviceFiles(self.zygote)
+        self.processes = ProcessTable(self.zygote, on_death=self._process_died)
+        self.server = SystemServer(self.root / "dev/socket/tos_system", self.run_command)
         self.windows = WindowManager(self)
         self.started = time.monotonic()
         self.boot_time = time.time()
@@ -74,11 +105,34 @@ class AndroidSystem:
         self._frame_key: tuple | None = None
         self._frame: Image.Image | None = None
         self._png: bytes | None = None
-        self._commands = COMMANDS
 
     # -- the DeviceState protocol apps see
     def log(self, priority: str, tag: str, message: str, pid: int = 1000) -> None:
         self.logcat.log(priority, tag, message, pid)
+
+    # -- life cycle of the userland
+    def start_userland(self) -> None:
+        """init (PID 1 of the device), the system server, then the processes a booted
+        device runs (system services, the launcher)."""
+        self.zygote.start(self.state_dir / "init.log")
+        self.server.start()
+        self.started = time.monotonic()
+        self.boot_time = time.time()
+        for name in SYSTEM_PROCESSES:
+            self.processes.start(name)
+        self.processes.start(HOME[0])
+
+    def stop_userland(self) -> None:
+        self.processes.forget_all()
+        self.server.stop()
+        self.zygote.stop()
+
+    def _process_died(self, name: str, pid: int) -> None:
+        self.log("I", "ActivityManager", f"Process {name} (pid {pid}) has died")
+        if self.packages.get(name) is not None:
+            self.windows.drop_package(name)
+            if name == HOME[0]:  # the home app always comes back
+                self.processes.start(name)
 
     # -- what the device process around the system does
     def request_reboot(self, reason: str = "") -> None:
@@ -95,21 +149,25 @@ class AndroidSystem:
     def agent_running(self, port: int) -> bool:
         return bool(self.hooks and self.hooks.agent_running(port))
 
-    # -- shell
-    def command(self, name: str) -> Callable[[Proc], int] | None:
-        runner = self._commands.get(name)
+    # -- commands (the system server's calls)
+    def run_command(self, proc: Proc) -> int:
+        name = proc.name
+        if name == "app_process64":
+            name = "app_process"
+        runner = COMMANDS.get(name)
         if runner is None:
-            return None
-        return lambda proc: runner(self, proc)
+            return proc.fail("inaccessible or not found", 127)
+        return runner(self, proc)
 
-    def new_shell(self) -> Shell:
-        return Shell(self.command, self.fs, SHELL_ENV)
+    def shell_env(self, **extra: str) -> dict[str, str]:
+        return {**SHELL_ENV, **extra}
 
     # -- display
     def screenshot(self) -> Image.Image:
         """The panel as the display shows it now (cached until something changes)."""
         if self.faults.active("black-screen"):
-            return Image.new("RGB", (self.spec.width, self.spec.height), (0, 0, 0))
+            width, height = self.windows.display_size()
+            return Image.new("RGB", (width, height), (0, 0, 0))
         key = (
             self.windows.version,
             time.strftime("%H:%M"),

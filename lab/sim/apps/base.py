@@ -28,3 +28,6 @@ class App(Protocol):
 
     def act(self, action: str, state: DeviceState) -> str | None:
         """Apply an app-specific action; may return a navigation ('back', 'start:...')."""
+
+    def edit(self, key: str, text: str, state: DeviceState) -> None:
+        """The text field `key` now holds `text` (typed, pasted or set)."""

@@ -28,3 +28,6 @@ class InstalledApp:
 
     def act(self, action: str, state: DeviceState) -> str | None:
         return None
+
+    def edit(self, key: str, text: str, state: DeviceState) -> None:
+        return None

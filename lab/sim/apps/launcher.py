@@ -29,3 +29,6 @@ class Launcher:
 
     def act(self, action: str, state: DeviceState) -> str | None:
         return None
+
+    def edit(self, key: str, text: str, state: DeviceState) -> None:
+        return None

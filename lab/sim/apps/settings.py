@@ -6,7 +6,7 @@ from lab.sim.apps.base import DeviceState
 from lab.sim.ui.screen import Item, Line, Screen
 from lab.sim.ui.strings import tr
 
-BRIGHTNESS_STEPS = (25, 50, 75, 100)
+BRIGHTNESS_STEPS = (25, 50, 75, 100)  # percent; stored 0-255 as Android does
 LANGUAGES = {"en": "english", "zh": "chinese"}  # code -> its name's string key
 
 
@@ -31,6 +31,21 @@ class SettingsApp:
                     for code in LANGUAGES
                 ),
             )
+        if activity == ".DeviceName":
+            return Screen(
+                self.package,
+                activity,
+                tr("device_name", lang),
+                items=(
+                    Item(
+                        "device_name",
+                        tr("device_name", lang),
+                        "",
+                        value=str(state.settings["device_name"]),
+                        editable=True,
+                    ),
+                ),
+            )
         if activity == ".About":
             props = state.props
             fingerprint = props.get("ro.build.fingerprint")
@@ -38,6 +53,14 @@ class SettingsApp:
                 self.package,
                 activity,
                 tr("about_device", lang),
+                items=(
+                    Item(
+                        "device_name",
+                        tr("device_name", lang),
+                        "start:com.tos.settings/.DeviceName",
+                        value=str(state.settings["device_name"]),
+                    ),
+                ),
                 lines=(
                     Line("model", tr("model", lang), props.get("ro.product.model")),
                     Line("platform", tr("platform", lang), props.get("tos.platform")),
@@ -59,7 +82,7 @@ class SettingsApp:
                     "brightness",
                     tr("brightness", lang),
                     "cycle:brightness",
-                    value=f"{state.settings['brightness']}%",
+                    value=f"{percent(state.settings['brightness'])}%",
                 ),
                 Item(
                     "language",
@@ -76,13 +99,24 @@ class SettingsApp:
             state.settings["wifi"] = not state.settings["wifi"]
             state.log("I", "WifiService", f"setWifiEnabled: {state.settings['wifi']}")
         elif action == "cycle:brightness":
-            current = int(state.settings["brightness"])  # type: ignore[arg-type]
+            current = percent(state.settings["brightness"])
             later = [s for s in BRIGHTNESS_STEPS if s > current]
-            state.settings["brightness"] = later[0] if later else BRIGHTNESS_STEPS[0]
-            state.log("I", "DisplayPowerController", f"brightness {state.settings['brightness']}%")
+            step = later[0] if later else BRIGHTNESS_STEPS[0]
+            state.settings["brightness"] = round(step * 255 / 100)
+            state.log("I", "DisplayPowerController", f"brightness {step}%")
         elif action.startswith("lang:"):
             state.settings["language"] = action.split(":", 1)[1]
             state.props.set("persist.sys.locale", "zh-CN" if action.endswith("zh") else "en-US")
             state.log("I", "LocaleManager", f"locale -> {state.props.get('persist.sys.locale')}")
             return "back"
         return None
+
+    def edit(self, key: str, text: str, state: DeviceState) -> None:
+        if key == "device_name":
+            state.settings["device_name"] = text
+            state.log("I", "Settings", f"device name -> {text!r}")
+
+
+def percent(brightness: object) -> int:
+    """Settings shows 0-255 as a percentage."""
+    return round(int(brightness) * 100 / 255)  # type: ignore[call-overload]

@@ -7,7 +7,7 @@ import time
 from lab.sim.ui.fonts import wrap
 from lab.sim.ui.metrics import Metrics
 from lab.sim.ui.screen import Item, Screen
-from lab.sim.ui.view import FRAME, IMAGE, LINEAR, SCROLL, SWITCH, TEXT, View
+from lab.sim.ui.view import EDIT, FRAME, IMAGE, LINEAR, SCROLL, SWITCH, TEXT, View
 
 SYSTEMUI = "com.tos.systemui"
 
@@ -20,6 +20,8 @@ def build_tree(
     scroll: int,
     battery: int | None,
     clock: str | None = None,
+    toast: str | None = None,
+    input_focus: str = "",
 ) -> tuple[View, int]:
     """The root view and the content's full height (for scrolling)."""
     root = View(FRAME, bounds=(0, 0, m.width, m.height), style="root")
@@ -46,8 +48,28 @@ def build_tree(
             container.children.append(child)
     root.children.append(container)
     for view in root.walk():
-        view.focused = m.focus_ring and bool(focus) and view.rid == focus and view.focusable
+        view.focused = view.focusable and (
+            (m.focus_ring and bool(focus) and view.rid == focus)
+            or (bool(input_focus) and view.rid == input_focus)
+        )
+    if toast:
+        root.children.append(_toast(m, toast))
     return root, height
+
+
+def _toast(m: Metrics, text: str) -> View:
+    """A toast as SystemUI shows it: a pill near the bottom, over everything."""
+    width = min(m.width - 2 * m.margin, int(m.body_size * 0.62 * max(6, len(text))) + 4 * m.gap)
+    height = int(m.body_size * 2.2)
+    bottom = m.height - (int(m.height * 0.14) if m.round else 2 * m.margin)
+    left = (m.width - width) // 2
+    return View(
+        TEXT,
+        text=text,
+        rid=f"{SYSTEMUI}:id/toast",
+        style="toast",
+        bounds=(left, bottom - height, left + width, bottom),
+    )
 
 
 def _status_bar(m: Metrics, battery: int | None, clock: str) -> View:
@@ -84,6 +106,8 @@ def _content(screen: Screen, m: Metrics, area: tuple[int, int, int, int]) -> tup
     left, top, right, _ = area
     views: list[View] = []
     y = top
+    if screen.qr and m.round:  # on a watch the code comes first, so it shows without scrolling
+        y = _qr(screen, views, m, left, right, y)
     if screen.kind == "tiles":
         cols = m.tile_cols
         width = (right - left - m.gap * (cols - 1)) // cols
@@ -100,8 +124,6 @@ def _content(screen: Screen, m: Metrics, area: tuple[int, int, int, int]) -> tup
             y += m.row_h + m.gap
     landscape = m.width >= 1200  # wide enough for the QR code beside the text (TV, headset)
     text_right = (left + right) // 2 if landscape and screen.qr else right
-    if screen.qr and m.round:  # on a watch the code comes first, so it shows without scrolling
-        y = _qr(screen, views, m, left, right, y)
     lines_top = y
     for line in screen.lines:
         label_h = int(m.small_size * 1.4)
@@ -176,6 +198,18 @@ def _item_view(
     m: Metrics | None = None,
 ) -> View:
     pkg = screen.package
+    if item.editable:
+        return View(
+            EDIT,
+            text=item.value,
+            rid=f"{pkg}:id/{item.key}",
+            bounds=bounds,
+            clickable=True,
+            focusable=True,
+            long_clickable=True,
+            style="field",
+            desc=item.label,
+        )
     view = View(
         LINEAR,
         rid=f"{pkg}:id/{item.key}",

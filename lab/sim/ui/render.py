@@ -27,7 +27,7 @@ def render(root: View, m: Metrics) -> Image.Image:
     """The logical UI (one eye on a headset) as an RGB image."""
     image = Image.new("RGB", (m.width, m.height), BACKGROUND)
     draw = ImageDraw.Draw(image)
-    for child in root.children:
+    for child in root.children:  # in order: a toast, last, draws over the list
         if child.style == "list":
             _draw_clipped(image, child, m)
         else:
@@ -90,6 +90,25 @@ def _draw(draw: ImageDraw.ImageDraw, view: View, m: Metrics, origin: tuple[int, 
         draw.ellipse((x, box[1] + 3, x + knob, box[1] + 3 + knob), fill=TEXT)
     elif style == "label":
         _text(draw, view.text, box, m.small_size, MUTED, align="left")
+    elif style == "field":
+        draw.rounded_rectangle(box, radius=radius, fill=SURFACE)
+        line = max(2, m.gap // 4)
+        colour = ACCENT if view.focused else MUTED
+        draw.rectangle(
+            (box[0] + m.gap, box[3] - line - m.gap // 2, box[2] - m.gap, box[3] - m.gap // 2),
+            fill=colour,
+        )
+        _text(
+            draw,
+            view.text,
+            (box[0] + m.gap * 2, box[1], box[2] - m.gap, box[3]),
+            m.body_size,
+            TEXT,
+            align="left",
+        )
+    elif style == "toast":
+        draw.rounded_rectangle(box, radius=(box[3] - box[1]) // 2, fill=(66, 66, 66))
+        _text(draw, view.text, box, m.body_size, TEXT, align="center")
     elif style == "value":
         size = m.body_size
         y = box[1]

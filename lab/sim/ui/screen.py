@@ -15,6 +15,7 @@ class Item:
     value: str = ""  # right-hand text of a row (e.g. "50%")
     switch: bool | None = None  # a row with an on/off switch
     selected: bool = False
+    editable: bool = False  # a text field (EditText) holding `value`
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "package": ("Package", "应用包名"),
     "version": ("Version", "版本"),
     "scan_build": ("Scan for build info", "扫码查看版本信息"),
+    "device_name": ("Device name", "设备名称"),
     "english": ("English", "English"),
     "chinese": ("简体中文", "简体中文"),
 }

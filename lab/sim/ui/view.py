@@ -12,6 +12,7 @@ LINEAR = "android.widget.LinearLayout"
 TEXT = "android.widget.TextView"
 IMAGE = "android.widget.ImageView"
 SWITCH = "android.widget.Switch"
+EDIT = "android.widget.EditText"
 SCROLL = "androidx.recyclerview.widget.RecyclerView"
 
 

@@ -4,6 +4,7 @@ through (from `input`, from the uiautomator2 agent and from the console alike)."
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 
 from PIL import Image
@@ -28,12 +29,21 @@ _MOVES = {
 }
 
 
+ROTATIONS = (0, 1, 2, 3)  # Surface.ROTATION_0 .. ROTATION_270
+TOAST_SECONDS = 3.5  # Toast.LENGTH_LONG
+
+
+class Unsupported(Exception):
+    """What this device cannot do, said as such (never a silent no-op)."""
+
+
 @dataclass
 class Activity:
     package: str
     name: str  # short form, ".Settings"
-    focus: str = ""
+    focus: str = ""  # D-pad focus (resource id)
     scroll: int = 0
+    input_focus: str = ""  # the text field that typed text goes to (resource id)
 
     @property
     def component(self) -> str:
@@ -49,15 +59,14 @@ class WindowManager:
         spec = state.spec
         self.state = state
         self.touch = spec.has("touch")
-        self.metrics: Metrics = metrics_for(
-            spec.device_class,
-            spec.eye_width,
-            spec.height,
-            focus_ring=spec.has("dpad"),
-            density=spec.density,
-        )
         self.stereo = spec.shape == "stereo"
+        # only a rectangular handheld turns; watches, TVs and headsets keep their orientation
+        self.rotatable = spec.device_class == "phone"
+        self.rotation = 0
+        self.metrics: Metrics = self._metrics()
         self.screen_on = True
+        self.toast: tuple[str, float] | None = None  # text, shown until (monotonic)
+        self.last_toast: str | None = None
         self._apps: dict[str, App] = {
             Launcher.package: Launcher(),
             SettingsApp.package: SettingsApp(),
@@ -67,7 +76,55 @@ class WindowManager:
         self._changed = threading.Condition(self._lock)
         self.version = 0
 
+    def _metrics(self) -> Metrics:
+        spec = self.state.spec
+        width, height = spec.eye_width, spec.height
+        if self.rotation % 2:
+            width, height = height, width
+        return metrics_for(
+            spec.device_class, width, height, focus_ring=spec.has("dpad"), density=spec.density
+        )
+
+    def display_size(self) -> tuple[int, int]:
+        """The panel as screencap shows it now (rotated when the device is)."""
+        spec = self.state.spec
+        if self.rotation % 2:
+            return spec.height, spec.width
+        return spec.width, spec.height
+
+    def set_rotation(self, rotation: int) -> None:
+        if rotation not in ROTATIONS:
+            raise ValueError(f"rotation {rotation} is not one of 0-3")
+        if rotation != self.rotation and not self.rotatable:
+            raise Unsupported(f"the {self.state.spec.device_class}'s display orientation is fixed")
+        with self._lock:
+            self.rotation = rotation
+            self.metrics = self._metrics()
+            for activity in self._stack:
+                activity.scroll = 0
+            self.state.log("I", "WindowManager", f"rotation -> {rotation * 90}")
+            self._bump()
+
+    def show_toast(self, text: str, seconds: float = TOAST_SECONDS) -> None:
+        with self._lock:
+            self.toast = (text, time.monotonic() + seconds)
+            self.last_toast = text
+            self.state.log("I", "Toast", text)
+            self._bump()
+        threading.Timer(seconds + 0.05, self._toast_expired).start()
+
+    def _toast_expired(self) -> None:
+        with self._lock:
+            if self.toast and self.toast[1] <= time.monotonic():
+                self.toast = None
+                self._bump()
+
     # -- what is on screen
+    def stack(self) -> list[Activity]:
+        """The activity stack, bottom (home) first."""
+        with self._lock:
+            return list(self._stack)
+
     @property
     def top(self) -> Activity:
         with self._lock:
@@ -91,6 +148,8 @@ class WindowManager:
                 focus=top.focus,
                 scroll=top.scroll,
                 battery=battery if isinstance(battery, int) else None,
+                toast=self.toast[0] if self.toast else None,
+                input_focus=top.input_focus,
             )
             return root
 
@@ -123,6 +182,11 @@ class WindowManager:
                 activity = installed.component.split("/", 1)[1]
             if activity.startswith(package + "."):
                 activity = activity[len(package) :]
+            if not installed.has_activity(activity):
+                return False
+            processes = getattr(self.state, "processes", None)
+            if processes is not None:
+                processes.start(package)  # an activity runs in its app's process
             if package == HOME[0]:
                 self._stack = [Activity(*HOME)]
             elif self._stack[-1].component != f"{package}/{activity}":
@@ -134,16 +198,44 @@ class WindowManager:
             return True
 
     def force_stop(self, package: str) -> None:
+        processes = getattr(self.state, "processes", None)
+        if processes is not None:
+            processes.stop(package)
+        installed = self.state.packages.get(package)
+        appid = installed.uid if installed else 10000
+        self.state.log("I", "ActivityManager", f"Force stopping {package} appid={appid} user=0")
+        self.drop_package(package)
+        if package == HOME[0] and processes is not None:
+            processes.start(package)  # the home app comes straight back
+
+    def drop_package(self, package: str) -> None:
+        """Its process is gone: so are its activities (home stays at the bottom)."""
         with self._lock:
-            kept = [a for a in self._stack if a.package != package or a.package == HOME[0]]
-            self._stack = kept or [Activity(*HOME)]
-            self.state.log("I", "ActivityManager", f"Force stopping {package} appid=10000 user=0")
+            kept = [a for a in self._stack if a.package != package]
+            self._stack = (
+                kept
+                if kept and kept[0].component == Activity(*HOME).component
+                else [
+                    Activity(*HOME),
+                    *kept,
+                ]
+            )
             self._bump()
 
     def back(self) -> None:
         with self._lock:
             if len(self._stack) > 1:
                 self._stack.pop()
+            self._bump()
+
+    def reset(self) -> None:
+        """As after a boot: home on screen, screen on, natural orientation, no toast."""
+        with self._lock:
+            self._stack = [Activity(*HOME)]
+            self.screen_on = True
+            self.rotation = 0
+            self.metrics = self._metrics()
+            self.toast = None
             self._bump()
 
     def home(self) -> None:
@@ -153,11 +245,10 @@ class WindowManager:
 
     # -- input
     def tap(self, x: int, y: int, long: bool = False) -> bool:
-        """A touch at panel coordinates; True when a view took it."""
+        """A touch at panel coordinates, injected (`input tap`, the agent) or from a touch
+        screen: Android delivers injected touches on every device, TVs included. True when
+        a view took it."""
         if not self.screen_on:
-            return False
-        if not self.touch:
-            self.state.log("W", "InputDispatcher", f"dropping touch at ({x},{y}): no touch screen")
             return False
         with self._lock:
             if self.stereo:
@@ -178,7 +269,7 @@ class WindowManager:
             return True
 
     def swipe(self, x1: int, y1: int, x2: int, y2: int) -> None:
-        if not self.touch or not self.screen_on:
+        if not self.screen_on:
             return
         with self._lock:
             top = self._stack[-1]
@@ -191,9 +282,9 @@ class WindowManager:
             self.state.log("I", "InputDispatcher", f"swipe ({x1},{y1})->({x2},{y2})")
             self._bump()
 
-    def key(self, code: int) -> None:
+    def key(self, code: int, long: bool = False) -> None:
         name = NAMES.get(code, str(code))
-        self.state.log("I", "InputDispatcher", f"key KEYCODE_{name}")
+        self.state.log("I", "InputDispatcher", f"key {'long ' if long else ''}KEYCODE_{name}")
         with self._lock:
             if code in (KEYCODES["POWER"], KEYCODES["SLEEP"], KEYCODES["WAKEUP"]):
                 self.screen_on = code == KEYCODES["WAKEUP"] or (
@@ -222,16 +313,39 @@ class WindowManager:
                     self._click(focused)
 
     def text(self, text: str) -> bool:
-        """Typed text goes to a focused text field; these system screens have none."""
-        self.state.log("W", "InputMethodManager", f"text {text!r} dropped: no text field focused")
-        return False
+        """Typed text goes to the focused text field; without one it is dropped, as on a
+        device (and logged)."""
+        with self._lock:
+            field = self._input_field()
+            if field is None:
+                self.state.log(
+                    "W", "InputMethodManager", f"text {text!r} dropped: no text field focused"
+                )
+                return False
+            return self.set_text(field, field.text + text)
+
+    def clear_input(self) -> bool:
+        with self._lock:
+            field = self._input_field()
+            return field is not None and self.set_text(field, "")
 
     def set_text(self, view: View, text: str) -> bool:
+        """Set an EditText's content (its app keeps it); False for any other view."""
         if view.cls != "android.widget.EditText":
             return False
-        view.text = text
-        self._bump()
+        with self._lock:
+            top = self._stack[-1]
+            key = view.rid.split(":id/", 1)[-1]
+            self._app(top.package).edit(key, text, self.state)
+            top.input_focus = view.rid
+            self._bump()
         return True
+
+    def _input_field(self) -> View | None:
+        top = self._stack[-1]
+        if not top.input_focus:
+            return None
+        return next((v for v in self.tree().walk() if v.rid == top.input_focus), None)
 
     def refresh(self) -> None:
         """Something the screen shows changed outside the UI (settings, packages)."""
@@ -244,6 +358,10 @@ class WindowManager:
         top = self._stack[-1]
         if self.metrics.focus_ring:
             top.focus = view.rid
+        if view.cls == "android.widget.EditText":
+            top.input_focus = view.rid  # the keyboard now types into it
+            self._bump()
+            return
         if action.startswith("start:"):
             package, _, activity = action[6:].partition("/")
             self.start(package, activity or None)

@@ -1,217 +1,182 @@
-"""Activities and the system: am, monkey, dumpsys, reboot, app_process (the u2 agent)."""
+"""The activity manager's shell side: am and monkey, as ActivityManagerShellCommand answers
+(errors on stderr; `am start` itself exits 0 even when the activity does not exist, as on
+a device: callers read what it printed)."""
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from lab.sim.sh.proc import Proc
+from lab.sim.userland.proc import Proc
 
 if TYPE_CHECKING:
     from lab.sim.android.system import AndroidSystem
 
-U2_JAR = "/data/local/tmp/u2.jar"
-U2_MAIN = "com.wetest.uia2.Main"
+NO_CLASS_ERROR_CODE = "Error type 3"
+_TAKES_VALUE = {"-a", "-d", "-t", "-c", "-n", "-f", "--user", "-e", "--es", "--ei", "--ez"}
+_TAKES_VALUE |= {
+    "--el",
+    "--ef",
+    "--eu",
+    "--ecn",
+    "--eia",
+    "--esa",
+    "--display",
+    "-P",
+    "--receiver-permission",
+}
+
+
+@dataclass
+class Intent:
+    action: str = ""
+    data: str = ""
+    mime: str = ""
+    categories: list[str] = field(default_factory=list)
+    component: str = ""
+    extras: dict[str, str] = field(default_factory=dict)
+    flags: set[str] = field(default_factory=set)  # -W, -S, ... (no value)
+    rest: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        parts = []
+        if self.action:
+            parts.append(f"act={self.action}")
+        if self.categories:
+            parts.append(f"cat=[{','.join(self.categories)}]")
+        if self.data:
+            parts.append(f"dat={self.data}")
+        if self.mime:
+            parts.append(f"typ={self.mime}")
+        if self.component:
+            parts.append(f"cmp={_short(self.component)}")
+        if self.extras:
+            parts.append("(has extras)")
+        return "Intent { " + " ".join(parts) + " }"
+
+
+def _short(component: str) -> str:
+    package, _, activity = component.partition("/")
+    if activity.startswith(package + "."):
+        activity = activity[len(package) :]
+    return f"{package}/{activity}"
+
+
+def parse_intent(args: list[str]) -> Intent:
+    intent = Intent()
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        value = args[index + 1] if index + 1 < len(args) else ""
+        if arg in _TAKES_VALUE:
+            index += 1
+            if arg == "-a":
+                intent.action = value
+            elif arg == "-d":
+                intent.data = value
+            elif arg == "-t":
+                intent.mime = value
+            elif arg == "-c":
+                intent.categories.append(value)
+            elif arg == "-n":
+                intent.component = value
+            elif arg in ("-e", "--es", "--ei", "--ez", "--el", "--ef", "--eu") and index + 1 < len(
+                args
+            ):
+                index += 1
+                intent.extras[value] = args[index]
+        elif arg.startswith("-"):
+            intent.flags.add(arg)
+        else:
+            intent.rest.append(arg)
+        index += 1
+    return intent
 
 
 def am(system: AndroidSystem, proc: Proc) -> int:
     args = proc.args[1:]
-    verb = args[0] if args else ""
+    verb, rest = (args[0], args[1:]) if args else ("", [])
     if verb in ("start", "start-activity"):
-        options = _options(args[1:])
-        component = options.get("-n")
-        if not component:
-            proc.print(f"Starting: Intent {{ act={options.get('-a', '')} }}")
-            proc.err(b"Error: Activity not started, unable to resolve Intent\n")
-            return 1
-        package, _, activity = component.partition("/")
-        if "-S" in args:
-            system.windows.force_stop(package)
-        proc.print(f"Starting: Intent {{ cmp={component} }}")
-        if not system.windows.start(package, activity or None):
-            proc.err(
-                f"Error type 3\nError: Activity class {{{component}}} does not exist.\n".encode()
-            )
-            return 1
+        return _start(system, proc, parse_intent(rest))
+    if verb == "force-stop" and rest:
+        system.windows.force_stop([a for a in rest if not a.startswith("-")][-1])
         return 0
-    if verb == "force-stop" and len(args) > 1:
-        system.windows.force_stop(args[1])
+    if verb == "kill" and rest:
+        package = [a for a in rest if not a.startswith("-")][-1]
+        if system.windows.top.package != package:  # only background processes are killed
+            system.processes.stop(package)
         return 0
     if verb == "broadcast":
-        action = _options(args[1:]).get("-a", "")
-        system.log("I", "ActivityManager", f"broadcast {action}")
-        proc.print(f"Broadcasting: Intent {{ act={action} flg=0x400000 }}")
+        intent = parse_intent(rest)
+        system.log("I", "ActivityManager", f"broadcast {intent}")
+        proc.print(f"Broadcasting: {intent}")
         proc.print("Broadcast completed: result=0")
         return 0
-    return proc.fail("usage: am start -n PKG/ACT | force-stop PKG | broadcast -a ACTION")
+    if verb == "get-current-user":
+        proc.print("0")
+        return 0
+    if verb == "stack" or verb == "task":
+        return proc.fail(f"'{verb}' is not supported on this virtual device", 255)
+    proc.err(
+        b"usage: am [start|force-stop|kill|broadcast|get-current-user] ...\n"
+        b"Activity manager (activity) commands: see `cmd activity help` on a device.\n"
+    )
+    return 255 if verb else 0
 
 
-def _options(args: list[str]) -> dict[str, str]:
-    options: dict[str, str] = {}
-    for index, arg in enumerate(args):
-        if arg.startswith("-") and index + 1 < len(args) and not args[index + 1].startswith("-"):
-            options[arg] = args[index + 1]
-    return options
+def _start(system: AndroidSystem, proc: Proc, intent: Intent) -> int:
+    wait = "-W" in intent.flags
+    windows = system.windows
+    if not intent.component and intent.action == "android.intent.action.MAIN":
+        package = next((p for p in intent.rest if "." in p), "")
+        found = system.packages.get(package)
+        if found and found.component:
+            intent.component = found.component
+    if "-S" in intent.flags and intent.component:
+        package = intent.component.partition("/")[0]
+        proc.print(f"Stopping: {package}")
+        windows.force_stop(package)
+    proc.print(f"Starting: {intent}")
+    out = proc.out if wait else proc.err
+    if not intent.component:
+        out(f"Error: Activity not started, unable to resolve {intent}\n".encode())
+        return 0
+    package, _, activity = intent.component.partition("/")
+    installed = system.packages.get(package)
+    before = system.processes.pid_of(package)
+    on_top = windows.top.package == package
+    started = time.monotonic()
+    if installed is None or not activity or not windows.start(package, activity):
+        out(f"{NO_CLASS_ERROR_CODE}\n".encode())
+        full = package + activity if activity.startswith(".") else activity
+        out(f"Error: Activity class {{{package}/{full}}} does not exist.\n".encode())
+        return 0
+    system.screenshot()  # the first frame of the new activity is drawn
+    took = max(1, round((time.monotonic() - started) * 1000))
+    if wait:
+        state = "HOT" if on_top else ("WARM" if before else "COLD")
+        proc.print("Status: ok")
+        proc.print(f"LaunchState: {state}")
+        proc.print(f"Activity: {_short(intent.component)}")
+        proc.print(f"TotalTime: {took}")
+        proc.print(f"WaitTime: {took + 1}")
+        proc.print("Complete")
+    return 0
 
 
 def monkey(system: AndroidSystem, proc: Proc) -> int:
-    options = _options(proc.args[1:])
-    package = options.get("-p")
-    if not package or not system.windows.start(package):
+    args = proc.args[1:]
+    package = (
+        args[args.index("-p") + 1] if "-p" in args and args.index("-p") + 1 < len(args) else ""
+    )
+    found = system.packages.get(package)
+    if not found or not found.component or not system.windows.start(*found.component.split("/", 1)):
         proc.print("** No activities found to run, monkey aborted.")
-        return 1
+        return 252
     proc.print("Events injected: 1")
     proc.print("## Network stats: elapsed time=12ms (0ms mobile, 0ms wifi, 12ms not connected)")
     return 0
 
 
-def dumpsys(system: AndroidSystem, proc: Proc) -> int:
-    args = proc.args[1:]
-    service = args[0] if args else ""
-    writer = DUMPSYS.get(service)
-    if writer is None:
-        proc.print(f"Can't find service: {service}" if service else "Currently running services:")
-        if not service:
-            for name in sorted(DUMPSYS):
-                proc.print(f"  {name}")
-        return 0
-    writer(system, proc, args[1:])
-    return 0
-
-
-def _window(system: AndroidSystem, proc: Proc, args: list[str]) -> None:
-    top = system.windows.top
-    token = f"{abs(hash(top.component)) % 0xFFFFFF:06x}"
-    proc.print("WINDOW MANAGER WINDOWS (dumpsys window windows)")
-    proc.print(f"  Window #0 Window{{{token} u0 {top.package}/{top.full_name}}}:")
-    proc.print("    mDisplayId=0 rootTaskId=1 mSession=Session{1 2000:1000}")
-    proc.print(f"  mCurrentFocus=Window{{{token} u0 {top.package}/{top.full_name}}}")
-    proc.print(f"  mFocusedApp=ActivityRecord{{{token} u0 {top.component} t1}}")
-    spec = system.spec
-    proc.print(
-        f"  init={spec.width}x{spec.height} {spec.density}dpi cur={spec.width}x{spec.height}"
-    )
-
-
-def _activity(system: AndroidSystem, proc: Proc, args: list[str]) -> None:
-    top = system.windows.top
-    token = f"{abs(hash(top.component)) % 0xFFFFFF:06x}"
-    if args[:1] == ["top"]:
-        proc.print("TASK 10000:com.tos id=1 userId=0")
-        proc.print(f"  ACTIVITY {top.component} {token} pid={_pid(top.package)}")
-        return
-    proc.print("ACTIVITY MANAGER ACTIVITIES (dumpsys activity activities)")
-    proc.print(f"  mResumedActivity: ActivityRecord{{{token} u0 {top.component} t1}}")
-    proc.print(f"  mFocusedApp=ActivityRecord{{{token} u0 {top.component} t1}}")
-
-
-def _pid(package: str) -> int:
-    return 1000 + sum(package.encode()) % 9000
-
-
-def _display(system: AndroidSystem, proc: Proc, args: list[str]) -> None:
-    spec = system.spec
-    w, h = spec.width, spec.height
-    proc.print("DISPLAY MANAGER (dumpsys display)")
-    proc.print(
-        f"  mDefaultViewport=DisplayViewport{{type=INTERNAL, valid=true, isActive=true, "
-        f"displayId=0, uniqueId='local:0', physicalPort=0, orientation=0, "
-        f"logicalFrame=Rect(0, 0 - {w}, {h}), physicalFrame=Rect(0, 0 - {w}, {h}), "
-        f"deviceWidth={w}, deviceHeight={h}}}"
-    )
-    proc.print(
-        f'  mBaseDisplayInfo=DisplayInfo{{"Built-in Screen", displayId 0, real {w} x {h}, '
-        f"density {spec.density}, rotation 0, state "
-        f"{'ON' if system.windows.screen_on else 'OFF'}}}"
-    )
-
-
-def _battery(system: AndroidSystem, proc: Proc, args: list[str]) -> None:
-    present = system.spec.has("battery")
-    charging = bool(system.settings["charging"])
-    proc.print("Current Battery Service state:")
-    for line in (
-        f"AC powered: {'false' if present else 'true'}",
-        f"USB powered: {'true' if present and charging else 'false'}",
-        "Wireless powered: false",
-        "Max charging current: 500000",
-        "Max charging voltage: 5000000",
-        "Charge counter: 2000000",
-        f"status: {2 if charging else 3}",
-        "health: 2",
-        f"present: {'true' if present else 'false'}",
-        f"level: {system.settings['battery'] if present else 100}",
-        "scale: 100",
-        "voltage: 4100",
-        "temperature: 250",
-        "technology: Li-ion",
-    ):
-        proc.print(f"  {line}")
-
-
-def _package(system: AndroidSystem, proc: Proc, args: list[str]) -> None:
-    targets = [system.packages.get(a) for a in args] if args else system.packages.all()
-    proc.print("Packages:")
-    for package in targets:
-        if package is None:
-            continue
-        proc.print(f"  Package [{package.name}] (1a2b3c):")
-        proc.print(f"    versionCode={package.version_code} minSdk=26 targetSdk=33")
-        proc.print(f"    versionName={package.version_name}")
-        flags = "SYSTEM HAS_CODE" if package.system else "HAS_CODE ALLOW_CLEAR_USER_DATA"
-        proc.print(f"    pkgFlags=[ {flags} ]")
-        stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(system.boot_time))
-        proc.print(f"    firstInstallTime={stamp}")
-        proc.print(f"    lastUpdateTime={stamp}")
-
-
-def _power(system: AndroidSystem, proc: Proc, args: list[str]) -> None:
-    on = system.windows.screen_on
-    proc.print(f"  mWakefulness={'Awake' if on else 'Asleep'}")
-    proc.print(f"  Display Power: state={'ON' if on else 'OFF'}")
-
-
-DUMPSYS = {
-    "window": _window,
-    "activity": _activity,
-    "display": _display,
-    "battery": _battery,
-    "package": _package,
-    "power": _power,
-}
-
-
-def reboot(system: AndroidSystem, proc: Proc) -> int:
-    system.request_reboot(proc.args[1] if len(proc.args) > 1 else "")
-    return 0
-
-
-def app_process(system: AndroidSystem, proc: Proc) -> int:
-    """Only the uiautomator2 agent runs here; it lives as long as the launching shell."""
-    args = proc.args[1:]
-    classpath = proc.env.get("CLASSPATH", "")
-    if U2_MAIN not in args or classpath != U2_JAR:
-        return proc.fail(f"Error: no class to run (CLASSPATH={classpath!r})")
-    if not system.fs.exists(U2_JAR):
-        return proc.fail(f"java.lang.ClassNotFoundException: {U2_MAIN}")
-    port = int(args[args.index("-p") + 1]) if "-p" in args else 9008
-    if not system.start_agent(port):
-        proc.err(b"java.net.BindException: Address already in use\n")
-        return 1
-    proc.print("[server] INFO: [UiAutomator2Server] Starting Server")
-    try:
-        while not proc.cancelled.wait(0.5):
-            if not system.agent_running(port):
-                break
-    finally:
-        system.stop_agent(port)
-    return 0
-
-
-COMMANDS = {
-    "am": am,
-    "monkey": monkey,
-    "dumpsys": dumpsys,
-    "reboot": reboot,
-    "app_process": app_process,
-}
+COMMANDS = {"am": am, "monkey": monkey}

@@ -1,14 +1,18 @@
-"""Packages: pm and `cmd package` (what `adb install` sends with the cmd feature)."""
+"""Packages: pm (and `cmd package`, what `adb install` sends with the cmd feature)."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from lab.sim.android.apk import ApkError, read_apk
-from lab.sim.sh.proc import Proc
+from lab.sim.userland.proc import Proc
 
 if TYPE_CHECKING:
     from lab.sim.android.system import AndroidSystem
+
+MAX_APK = 512 << 20  # refuse bigger, rather than hold them in memory
+_PACKAGE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)+")
 
 
 def pm(system: AndroidSystem, proc: Proc) -> int:
@@ -24,24 +28,31 @@ def pm(system: AndroidSystem, proc: Proc) -> int:
         proc.print(f"package:{package.path}")
         return 0
     if verb == "install":
-        paths = [a for a in rest if not a.startswith("-")]
+        paths = [a for a in rest if not a.startswith("-") and not a.isdigit()]
         if not paths:
-            return proc.fail("usage: pm install [-r] [-t] PATH")
+            return proc.fail("usage: pm install [-r] [-t] [-g] PATH")
         try:
-            data = system.fs.read(paths[-1])
-        except OSError:
-            proc.print(f"Failure [INSTALL_FAILED_INVALID_URI: {paths[-1]}]")
+            with proc.open(paths[-1]) as handle:
+                data = handle.read(MAX_APK + 1)
+        except OSError as exc:
+            proc.err(f"Error: Unable to open file: {paths[-1]} ({exc.strerror})\n".encode())
+            proc.err(b"Consider using a file under /data/local/tmp/\n")
+            proc.print("Error: Can't open file")
             return 1
         # since Android 7 `pm install` replaces an installed package with or without -r
-        return _install(system, proc, data, replace=True)
+        return _install(system, proc, data)
     if verb == "uninstall" and rest:
         removed = system.packages.uninstall(rest[-1])
         if removed is None:
             proc.print("Failure [DELETE_FAILED_INTERNAL_ERROR]")
             return 1
-        system.fs.remove(removed.path.rsplit("/", 1)[0], recursive=True)
         system.windows.force_stop(removed.name)
+        try:
+            system.files.remove(removed.path.rsplit("/", 1)[0])
+        except OSError as exc:
+            system.log("W", "PackageManager", f"could not remove {removed.path}: {exc}")
         system.log("I", "PackageManager", f"Removed package {removed.name}")
+        system.windows.refresh()
         proc.print("Success")
         return 0
     if verb == "clear" and rest:
@@ -51,58 +62,102 @@ def pm(system: AndroidSystem, proc: Proc) -> int:
         system.windows.force_stop(rest[-1])
         proc.print("Success")
         return 0
-    return proc.fail("usage: pm list packages|path|install|uninstall|clear ...")
+    if verb in ("grant", "revoke", "enable", "disable", "disable-user") and rest:
+        if system.packages.get(rest[0].split("/")[0]) is None:
+            proc.err(f"Exception occurred: Unknown package: {rest[0]}\n".encode())
+            return 255
+        if verb in ("enable", "disable", "disable-user"):
+            state = "enabled" if verb == "enable" else "disabled-user"
+            proc.print(f"Package {rest[0]} new state: {state}")
+        return 0
+    return proc.fail("usage: pm list packages|path|install|uninstall|clear|grant|revoke ...")
 
 
 def _list(system: AndroidSystem, proc: Proc, args: list[str]) -> int:
-    only_third_party = "-3" in args
-    only_system = "-s" in args
-    needle = next((a for a in args if not a.startswith("-")), "")
+    flags = {a for a in args if a.startswith("-")}
+    skip_next = {"--user", "--uid"}
+    needles = [
+        a
+        for i, a in enumerate(args)
+        if not a.startswith("-") and (i == 0 or args[i - 1] not in skip_next)
+    ]
+    needle = needles[0] if needles else ""
     for package in system.packages.all():
-        if (only_third_party and package.system) or (only_system and not package.system):
+        if ("-3" in flags and package.system) or ("-s" in flags and not package.system):
             continue
-        if needle in package.name:
-            proc.print(f"package:{package.name}")
+        if "-d" in flags:  # nothing is disabled here
+            continue
+        if needle not in package.name:
+            continue
+        line = "package:"
+        if "-f" in flags:
+            line += f"{package.path}="
+        line += package.name
+        if "-U" in flags:
+            line += f" uid:{package.uid}"
+        if "-i" in flags:
+            line += f"  installer={'null' if package.system else 'com.android.shell'}"
+        proc.print(line)
     return 0
 
 
-def _install(system: AndroidSystem, proc: Proc, data: bytes, replace: bool) -> int:
+def _install(system: AndroidSystem, proc: Proc, data: bytes) -> int:
+    if len(data) > MAX_APK:
+        proc.print(
+            f"Failure [INSTALL_FAILED_INSUFFICIENT_STORAGE: larger than {MAX_APK >> 20} MiB]"
+        )
+        return 1
     try:
         info = read_apk(data)
     except ApkError as exc:
         proc.print(f"Failure [{exc}]")
         return 1
+    if not _PACKAGE_NAME.fullmatch(info.package):
+        proc.print(f"Failure [INSTALL_PARSE_FAILED_BAD_PACKAGE_NAME: {info.package!r}]")
+        return 1
     folder = f"/data/app/{info.package}-1"
     path = f"{folder}/base.apk"
-    failure = system.packages.install(info, path, replace=replace)
+    failure = system.packages.check_install(info)
     if failure:
         proc.print(f"Failure [{failure}]")
         return 1
-    system.fs.mkdir(folder, parents=True)
-    system.fs.write(path, data)
+    try:  # the APK lands before the package is registered: never half-installed
+        system.files.mkdirs(folder)
+        system.files.write_bytes(path, data)
+    except OSError as exc:
+        proc.print(f"Failure [INSTALL_FAILED_INTERNAL_ERROR: {exc.strerror}]")
+        return 1
+    system.packages.install(info, path, replace=True)
     system.log("I", "PackageManager", f"Installed {info.package} version {info.version_name}")
     system.windows.refresh()  # the launcher shows the new app
     proc.print("Success")
     return 0
 
 
-def cmd(system: AndroidSystem, proc: Proc) -> int:
+def install_streamed(system: AndroidSystem, proc: Proc, size: int) -> int:
+    """`cmd package install -S SIZE`: the APK arrives on stdin."""
+    if size > MAX_APK:
+        proc.print(
+            f"Failure [INSTALL_FAILED_INSUFFICIENT_STORAGE: larger than {MAX_APK >> 20} MiB]"
+        )
+        return 1
+    data = proc.read_stdin(limit=size)
+    if len(data) != size:
+        proc.print(f"Failure [INSTALL_FAILED_INVALID_APK: read {len(data)} of {size} bytes]")
+        return 1
+    return _install(system, proc, data)
+
+
+def pm_or_streamed(system: AndroidSystem, proc: Proc) -> int:
     args = proc.args[1:]
-    if args[:1] != ["package"]:
-        return proc.fail(f"Can't find service: {args[0] if args else ''}", 20)
-    if args[1:2] == ["install"]:
-        rest = args[2:]
-        if "-S" not in rest:
-            proc.args = ["pm", *args[1:]]
-            return pm(system, proc)
-        size = int(rest[rest.index("-S") + 1].strip("'"))
-        data = proc.read_stdin(limit=size)
-        if len(data) != size:
-            proc.print(f"Failure [INSTALL_FAILED_INVALID_APK: read {len(data)} of {size} bytes]")
-            return 1
-        return _install(system, proc, data, replace=True)
-    proc.args = ["pm", *args[1:]]
+    if args[:1] == ["install"] and "-S" in args:
+        index = args.index("-S")
+        try:
+            size = int(args[index + 1].strip("'"))
+        except (IndexError, ValueError):
+            return proc.fail("-S needs a size in bytes")
+        return install_streamed(system, proc, size)
     return pm(system, proc)
 
 
-COMMANDS = {"pm": pm, "cmd": cmd}
+COMMANDS = {"pm": pm_or_streamed}

@@ -1,0 +1,169 @@
+"""dumpsys: the services' state in the formats clients parse (adbutils reads mCurrentFocus
+and `ACTIVITY pkg/act hash pid=N`; Mobly and tools read battery, package, display)."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from lab.sim.userland.proc import Proc
+
+if TYPE_CHECKING:
+    from lab.sim.android.system import AndroidSystem
+
+
+def dumpsys(system: AndroidSystem, proc: Proc) -> int:
+    args = proc.args[1:]
+    if args[:1] == ["-l"]:
+        proc.print("Currently running services:")
+        for name in sorted(DUMPSYS):
+            proc.print(f"  {name}")
+        return 0
+    service = args[0] if args else ""
+    writer = DUMPSYS.get(service)
+    if writer is None:
+        if service:
+            proc.print(f"Can't find service: {service}")
+            return 0
+        for name in sorted(DUMPSYS):
+            proc.print("-" * 79)
+            proc.print(f"DUMP OF SERVICE {name}:")
+            DUMPSYS[name](system, proc, [])
+        return 0
+    writer(system, proc, args[1:])
+    return 0
+
+
+def _token(component: str) -> str:
+    return f"{sum(component.encode()) * 7919 % 0xFFFFFFF:07x}"
+
+
+def _window(system: AndroidSystem, proc: Proc, args: list[str]) -> None:
+    top = system.windows.top
+    token = _token(top.component)
+    proc.print("WINDOW MANAGER WINDOWS (dumpsys window windows)")
+    proc.print(f"  Window #0 Window{{{token} u0 {top.package}/{top.full_name}}}:")
+    proc.print("    mDisplayId=0 rootTaskId=1 mSession=Session{1 2000:1000}")
+    proc.print(f"  mCurrentFocus=Window{{{token} u0 {top.package}/{top.full_name}}}")
+    proc.print(f"  mFocusedApp=ActivityRecord{{{token} u0 {top.component} t1}}")
+    spec = system.spec
+    width, height = system.windows.display_size()
+    proc.print(f"  init={spec.width}x{spec.height} {spec.density}dpi cur={width}x{height}")
+    proc.print(f"  mRotation={system.windows.rotation}")
+
+
+def _activity(system: AndroidSystem, proc: Proc, args: list[str]) -> None:
+    windows = system.windows
+    stack = windows.stack()
+    top = stack[-1]
+    if args[:1] == ["top"]:
+        proc.print(f"TASK 10000:{top.package} id=1 userId=0")
+        pid = system.processes.pid_of(top.package)
+        proc.print(f"  ACTIVITY {top.component} {_token(top.component)} pid={pid}")
+        return
+    if args[:1] == ["processes"]:
+        proc.print("ACTIVITY MANAGER RUNNING PROCESSES (dumpsys activity processes)")
+        for name, pid in sorted(system.processes.running().items(), key=lambda np: np[1]):
+            proc.print(f"  *APP* UID 1000 ProcessRecord{{{pid:x} {pid}:{name}/u0a0}}")
+        return
+    proc.print("ACTIVITY MANAGER ACTIVITIES (dumpsys activity activities)")
+    proc.print("  Task display areas in top down Z order:")
+    for index, activity in reversed(list(enumerate(stack))):
+        state = "RESUMED" if activity is top else "STOPPED"
+        proc.print(
+            f"      * Hist  #{index}: ActivityRecord{{{_token(activity.component)} u0 "
+            f"{activity.component} t{index + 1}}}"
+        )
+        proc.print(f"        packageName={activity.package} processName={activity.package}")
+        proc.print(f"        state={state}")
+    proc.print(
+        f"  mResumedActivity: ActivityRecord{{{_token(top.component)} u0 {top.component} t1}}"
+    )
+    proc.print(f"  mFocusedApp=ActivityRecord{{{_token(top.component)} u0 {top.component} t1}}")
+
+
+def _display(system: AndroidSystem, proc: Proc, args: list[str]) -> None:
+    spec = system.spec
+    w, h = system.windows.display_size()
+    rotation = system.windows.rotation
+    proc.print("DISPLAY MANAGER (dumpsys display)")
+    proc.print(
+        f"  mDefaultViewport=DisplayViewport{{type=INTERNAL, valid=true, isActive=true, "
+        f"displayId=0, uniqueId='local:0', physicalPort=0, orientation={rotation}, "
+        f"logicalFrame=Rect(0, 0 - {w}, {h}), physicalFrame=Rect(0, 0 - {w}, {h}), "
+        f"deviceWidth={w}, deviceHeight={h}}}"
+    )
+    proc.print(
+        f'  mBaseDisplayInfo=DisplayInfo{{"Built-in Screen", displayId 0, real {spec.width} x '
+        f"{spec.height}, density {spec.density}, rotation {rotation}, state "
+        f"{'ON' if system.windows.screen_on else 'OFF'}}}"
+    )
+
+
+def _battery(system: AndroidSystem, proc: Proc, args: list[str]) -> None:
+    present = system.spec.has("battery")
+    charging = bool(system.settings["charging"])
+    proc.print("Current Battery Service state:")
+    for line in (
+        f"AC powered: {'false' if present else 'true'}",
+        f"USB powered: {'true' if present and charging else 'false'}",
+        "Wireless powered: false",
+        "Max charging current: 500000",
+        "Max charging voltage: 5000000",
+        "Charge counter: 2000000",
+        f"status: {2 if charging else 3}",
+        "health: 2",
+        f"present: {'true' if present else 'false'}",
+        f"level: {system.settings['battery'] if present else 100}",
+        "scale: 100",
+        "voltage: 4100",
+        "temperature: 250",
+        "technology: Li-ion",
+    ):
+        proc.print(f"  {line}")
+
+
+def _package(system: AndroidSystem, proc: Proc, args: list[str]) -> None:
+    names = [a for a in args if not a.startswith("-")]
+    targets = [system.packages.get(a) for a in names] if names else system.packages.all()
+    proc.print("Packages:")
+    for package in targets:
+        if package is None:
+            continue
+        proc.print(f"  Package [{package.name}] ({_token(package.name)}):")
+        proc.print(f"    userId={package.uid}")
+        proc.print(f"    codePath={package.path.rsplit('/', 1)[0]}")
+        proc.print(f"    versionCode={package.version_code} minSdk=26 targetSdk=33")
+        proc.print(f"    versionName={package.version_name}")
+        flags = "SYSTEM HAS_CODE" if package.system else "HAS_CODE ALLOW_CLEAR_USER_DATA"
+        proc.print(f"    pkgFlags=[ {flags} ]")
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(system.boot_time))
+        proc.print(f"    firstInstallTime={stamp}")
+        proc.print(f"    lastUpdateTime={stamp}")
+
+
+def _power(system: AndroidSystem, proc: Proc, args: list[str]) -> None:
+    on = system.windows.screen_on
+    proc.print("POWER MANAGER (dumpsys power)")
+    proc.print(f"  mWakefulness={'Awake' if on else 'Asleep'}")
+    proc.print(f"  mInteractive={'true' if on else 'false'}")
+    proc.print(f"  Display Power: state={'ON' if on else 'OFF'}")
+
+
+def _input_method(system: AndroidSystem, proc: Proc, args: list[str]) -> None:
+    current = system.settings_db["secure"].get("default_input_method", "")
+    proc.print(f"  mCurMethodId={current}")
+    proc.print(f"  mInputShown={'true' if system.windows.top.input_focus else 'false'}")
+
+
+DUMPSYS = {
+    "window": _window,
+    "activity": _activity,
+    "display": _display,
+    "battery": _battery,
+    "package": _package,
+    "power": _power,
+    "input_method": _input_method,
+}
+
+COMMANDS = {"dumpsys": dumpsys}
