@@ -42,11 +42,3 @@ def signature_matches(keys: list[rsa.RSAPublicKey], token: bytes, signature: byt
         except (InvalidSignature, ValueError):
             continue
     return False
-
-
-def key_is_known(keys: list[rsa.RSAPublicKey], offered: bytes) -> bool:
-    try:
-        candidate = parse_adb_public_key(offered.rstrip(b"\0").decode())
-    except (ValueError, struct.error, UnicodeDecodeError):
-        return False
-    return any(k.public_numbers() == candidate.public_numbers() for k in keys)

@@ -69,7 +69,7 @@ class ReverseForwards:
                 lines = "".join(
                     f"host {local} {remote}\n" for local, (_, remote) in self._listeners.items()
                 )
-            _okay(stream, lines)
+            stream.write(_protocol_string(lines))  # on the device: no OKAY before the list
         elif command == "killforward-all":
             self.remove_all()
             _okay(stream)

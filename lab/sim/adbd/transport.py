@@ -59,7 +59,7 @@ class Transport:
         self._streams_lock = threading.Lock()
         self._next_id = 1
         self._token = b""
-        self._pending: dict[int, tuple[threading.Event, list[int]]] = {}  # our OPENs
+        self._pending: dict[int, tuple[threading.Event, list[Stream]]] = {}  # our OPENs
         self.version = VERSION  # min(host's, ours), as adbd settles it
         self.max_payload = MAX_PAYLOAD
         self.online = False
@@ -150,7 +150,12 @@ class Transport:
                 pending = self._pending.pop(msg.arg1, None) if stream is None else None
             if pending is not None:  # the host's answer to an OPEN of ours
                 event, answer = pending
-                answer.append(msg.arg0 if msg.command == A_OKAY else 0)
+                if msg.command == A_OKAY:
+                    # registered here, by the reader, before the host's first WRTE is read
+                    stream = Stream(self, msg.arg1, msg.arg0, "reverse")
+                    with self._streams_lock:
+                        self._streams[msg.arg1] = stream
+                    answer.append(stream)
                 event.set()
                 return
             if stream is None:
@@ -181,20 +186,17 @@ class Transport:
         """OPEN a stream towards the host (a reverse forward's `tcp:PORT`); None if the
         host refuses or does not answer in time."""
         event: threading.Event = threading.Event()
-        answer: list[int] = []
+        answer: list[Stream] = []
         with self._streams_lock:
             local_id = self._next_id
             self._next_id += 1
             self._pending[local_id] = (event, answer)
         self.send(A_OPEN, local_id, 0, service.encode() + b"\0")
-        if not event.wait(timeout) or not answer or not answer[0]:
+        if not event.wait(timeout) or not answer:
             with self._streams_lock:
                 self._pending.pop(local_id, None)
             return None
-        stream = Stream(self, local_id, answer[0], service)
-        with self._streams_lock:
-            self._streams[local_id] = stream
-        return stream
+        return answer[0]
 
     def _send_token(self) -> None:
         self._token = os.urandom(20)
@@ -208,12 +210,14 @@ class Transport:
             else:
                 self._send_token()  # the host tries its next key, then offers its public key
         elif msg.arg0 == AUTH_RSAPUBLICKEY:
-            if auth.key_is_known(keys, msg.data):
-                self._go_online()
-            else:
-                log.info(
-                    "adb connection from %s: unknown key offered; staying unauthorized", self.peer
-                )
+            # A device trusts a key only through a signature of its token. An offered public
+            # key asks the user to accept it ("Allow USB debugging?"); nobody does on a
+            # virtual device, so the host stays unauthorized, known key or not.
+            log.info(
+                "adb connection from %s: public key offered without a valid signature; "
+                "staying unauthorized",
+                self.peer,
+            )
         else:
             raise ProtocolError(f"AUTH type {msg.arg0} from a host")
 

@@ -36,7 +36,6 @@ class AgentMethods:
     def __init__(self, system: AndroidSystem) -> None:
         self.system = system
         self.windows = system.windows
-        self.clipboard = ""
         self.table: dict[str, Callable[..., Any]] = {
             "deviceInfo": self.device_info,
             "dumpWindowHierarchy": self.dump,
@@ -62,14 +61,38 @@ class AgentMethods:
             "wakeUp": lambda: self.windows.key(KEYCODES["WAKEUP"]),
             "sleep": lambda: self.windows.key(KEYCODES["SLEEP"]),
             "setClipboard": self.set_clipboard,
-            "getClipboard": lambda: self.clipboard,
+            "getClipboard": lambda: self.system.clipboard,
             "clearInputText": lambda: self.windows.clear_input(),
-            "pasteClipboard": lambda: self.windows.text(self.clipboard or ""),
+            "pasteClipboard": lambda: self.windows.text(self.system.clipboard or ""),
             "setOrientation": self.set_orientation,
             "freezeRotation": lambda freeze=True: True,
             "getLastToast": lambda: self.windows.last_toast,
+            "getLastTraversedText": lambda: None,  # no WebView has been traversed
+            "clearLastTraversedText": lambda: True,
             "clearLastToast": self.clear_toast,
             "makeToast": self.make_toast,
+            "scrollForward": lambda sel, vertical=True, steps=55: self._scroll(sel, vertical, True),
+            "scrollBackward": lambda sel, vertical=True, steps=55: self._scroll(
+                sel, vertical, False
+            ),
+            "flingForward": lambda sel, vertical=True: self._scroll(sel, vertical, True),
+            "flingBackward": lambda sel, vertical=True: self._scroll(sel, vertical, False),
+            "scrollToEnd": lambda sel, vertical=True, swipes=500, steps=55: self._to_end(
+                sel, vertical, True, swipes
+            ),
+            "scrollToBeginning": lambda sel, vertical=True, swipes=500, steps=55: self._to_end(
+                sel, vertical, False, swipes
+            ),
+            "flingToEnd": lambda sel, vertical=True, swipes=500: self._to_end(
+                sel, vertical, True, swipes
+            ),
+            "flingToBeginning": lambda sel, vertical=True, swipes=500: self._to_end(
+                sel, vertical, False, swipes
+            ),
+            "scrollTo": self.scroll_to,
+            "pinchIn": lambda *a: self._no_multitouch("pinchIn"),
+            "pinchOut": lambda *a: self._no_multitouch("pinchOut"),
+            "gesture": lambda *a: self._no_multitouch("gesture"),
             "openNotification": lambda: self._unsupported("openNotification"),
             "openQuickSettings": lambda: self._unsupported("openQuickSettings"),
         }
@@ -229,7 +252,7 @@ class AgentMethods:
 
     def set_clipboard(self, label: str | None, text: str | None = None) -> None:
         """(label, text), in the order the uiautomator2 client sends them."""
-        self.clipboard = text
+        self.system.clipboard = text
 
     def set_orientation(self, orientation: str) -> None:
         rotation = _ROTATIONS.get(str(orientation).lower())
@@ -247,6 +270,48 @@ class AgentMethods:
     def clear_toast(self) -> bool:
         self.windows.last_toast = None
         return True
+
+    # -- scrolling (UiScrollable): the screen's one list scrolls vertically
+    def _scrollable(self, selector: dict, vertical: bool) -> bool:
+        view, _ = self._must(selector)
+        if not view.scrollable:
+            raise RpcError(
+                NOT_FOUND,
+                f"androidx.test.uiautomator.UiObjectNotFoundException: {_describe(selector)} "
+                f"is not scrollable",
+            )
+        return bool(vertical)  # nothing here scrolls sideways
+
+    def _scroll(self, selector: dict, vertical: bool, forward: bool) -> bool:
+        if not self._scrollable(selector, vertical):
+            return False
+        return self.windows.scroll_list(forward)
+
+    def _to_end(self, selector: dict, vertical: bool, forward: bool, swipes: int) -> bool:
+        if not self._scrollable(selector, vertical):
+            return False
+        for _ in range(max(1, int(swipes))):
+            if not self.windows.scroll_list(forward):
+                break
+        return True
+
+    def scroll_to(self, selector: dict, target: dict, vertical: bool = True) -> bool:
+        if not self._scrollable(selector, vertical):
+            return False
+        if self._find(target)[0] is not None:
+            return True
+        for forward in (True, False):  # down to the end, then up from there to the top
+            while self.windows.scroll_list(forward):
+                if self._find(target)[0] is not None:
+                    return True
+        return False
+
+    def _no_multitouch(self, method: str) -> None:
+        raise RpcError(
+            -32001,
+            f"java.lang.UnsupportedOperationException: {method}: multi-touch gestures are "
+            f"not supported on this virtual device",
+        )
 
     def _unsupported(self, method: str) -> None:
         raise RpcError(

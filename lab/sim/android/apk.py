@@ -18,7 +18,9 @@ _RES_NAMES = {
     0x0101021C: "versionName",
     0x01010001: "label",
     0x01010003: "name",
+    0x01010006: "permission",
 }
+BIND_INPUT_METHOD = "android.permission.BIND_INPUT_METHOD"
 
 
 class ApkError(Exception):
@@ -33,6 +35,7 @@ class ApkInfo:
     label: str
     launcher_activity: str | None
     activities: tuple[str, ...] = ()  # full class names
+    input_methods: tuple[str, ...] = ()  # services that are input methods (full names)
 
 
 def read_apk(data: bytes) -> ApkInfo:
@@ -58,6 +61,7 @@ def _parse_manifest(blob: bytes) -> ApkInfo:
     activity: dict[str, object] = {}
     launcher: str | None = None
     activities: list[str] = []
+    input_methods: list[str] = []
     offset = header_size
     while offset + 8 <= len(blob):
         kind, chunk_header, size = struct.unpack_from("<HHI", blob, offset)
@@ -78,6 +82,8 @@ def _parse_manifest(blob: bytes) -> ApkInfo:
             elif name in ("activity", "activity-alias"):
                 activity = {"name": attrs.get("name", ""), "main": False, "launcher": False}
                 activities.append(attrs.get("name", ""))
+            elif name == "service" and attrs.get("permission") == BIND_INPUT_METHOD:
+                input_methods.append(attrs.get("name", ""))
             elif name == "action" and attrs.get("name") == "android.intent.action.MAIN":
                 activity["main"] = True
             elif name == "category" and attrs.get("name") == "android.intent.category.LAUNCHER":
@@ -98,6 +104,7 @@ def _parse_manifest(blob: bytes) -> ApkInfo:
     if launcher and launcher.startswith("."):
         launcher = package + launcher
     full = tuple(package + a if a.startswith(".") else a for a in activities if a)
+    imes = tuple(package + a if a.startswith(".") else a for a in input_methods if a)
     return ApkInfo(
         package=package,
         version_code=int(info.get("versionCode", "0") or 0),
@@ -108,6 +115,7 @@ def _parse_manifest(blob: bytes) -> ApkInfo:
         else package.rsplit(".", 1)[-1],
         launcher_activity=launcher,
         activities=full,
+        input_methods=imes,
     )
 
 

@@ -19,6 +19,7 @@ class Package:
     system: bool = False
     activities: tuple[str, ...] = ()  # full class names
     uid: int = 1000
+    input_methods: tuple[str, ...] = ()  # its input method services (full class names)
 
     def has_activity(self, name: str) -> bool:
         """`name` short (.Settings) or full (com.tos.settings.Settings)."""
@@ -126,6 +127,7 @@ class PackageManager:
                 path,
                 activities=info.activities,
                 uid=uid,
+                input_methods=info.input_methods,
             )
         return None
 

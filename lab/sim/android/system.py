@@ -29,6 +29,7 @@ from lab.sim.userland.system_server import SystemServer
 from lab.sim.userland.zygote import Zygote
 
 log = logging.getLogger("system")
+BUILTIN_IME = "com.tos.inputmethod/.LatinIME"
 
 PATH = (
     "/product/bin:/apex/com.android.runtime/bin:/apex/com.android.art/bin:/system_ext/bin:"
@@ -85,7 +86,7 @@ class AndroidSystem:
         self.settings_db: dict[str, dict[str, str]] = {
             "system": {"screen_brightness_mode": "0", "screen_off_timeout": "60000"},
             "secure": {
-                "default_input_method": "com.tos.inputmethod/.LatinIME",
+                "default_input_method": BUILTIN_IME,
                 "android_id": hashlib.sha256(spec.serialno.encode()).hexdigest()[:16],
             },
             "global": {"adb_enabled": "1", "device_provisioned": "1", "airplane_mode_on": "0"},
@@ -98,6 +99,7 @@ class AndroidSystem:
         self.processes = ProcessTable(self.zygote, on_death=self._process_died)
         self.server = SystemServer(self.root / "dev/socket/tos_system", self.run_command)
         self.windows = WindowManager(self)
+        self.clipboard: str | None = None
         self.started = time.monotonic()
         self.boot_time = time.time()
         self.hooks: Hooks | None = None
@@ -133,6 +135,33 @@ class AndroidSystem:
             self.windows.drop_package(name)
             if name == HOME[0]:  # the home app always comes back
                 self.processes.start(name)
+
+    # -- input methods (the Keyboard protocol of lab.sim.apps.adb_keyboard)
+    def input_methods(self) -> list[str]:
+        """Ids (`pkg/.Service`) of the built-in keyboard and of installed ones."""
+        found = [BUILTIN_IME]
+        for package in self.packages.all():
+            for service in package.input_methods:
+                short = (
+                    service.removeprefix(package.name)
+                    if service.startswith(package.name + ".")
+                    else service
+                )
+                found.append(f"{package.name}/{short}")
+        return found
+
+    def current_ime(self) -> str:
+        return self.settings_db["secure"].get("default_input_method", BUILTIN_IME)
+
+    def type_text(self, text: str) -> bool:
+        return self.windows.text(text)
+
+    def clear_text(self) -> bool:
+        return self.windows.clear_input()
+
+    def hide_keyboard(self) -> None:
+        self.windows.ime_shown = False
+        self.windows.refresh()
 
     # -- what the device process around the system does
     def request_reboot(self, reason: str = "") -> None:

@@ -67,6 +67,7 @@ class WindowManager:
         self.screen_on = True
         self.toast: tuple[str, float] | None = None  # text, shown until (monotonic)
         self.last_toast: str | None = None
+        self.ime_shown = False  # the keyboard is up (a text field has input focus)
         self._apps: dict[str, App] = {
             Launcher.package: Launcher(),
             SettingsApp.package: SettingsApp(),
@@ -282,6 +283,24 @@ class WindowManager:
             self.state.log("I", "InputDispatcher", f"swipe ({x1},{y1})->({x2},{y2})")
             self._bump()
 
+    def scroll_list(self, forward: bool, amount: int | None = None) -> bool:
+        """Scroll the screen's list by `amount` px (most of a page by default); True when it
+        moved, False at its end (UiScrollable.scrollForward/Backward)."""
+        with self._lock:
+            top = self._stack[-1]
+            _, height, visible = item_extent(self.screen(), self.metrics, "")
+            step = amount or max(1, int(visible * 0.8))
+            limit = max(0, height - visible)
+            target = max(0, min(limit, top.scroll + (step if forward else -step)))
+            if target == top.scroll:
+                return False
+            top.scroll = target
+            self.state.log(
+                "I", "InputDispatcher", f"scroll {'down' if forward else 'up'} to {target}"
+            )
+            self._bump()
+            return True
+
     def key(self, code: int, long: bool = False) -> None:
         name = NAMES.get(code, str(code))
         self.state.log("I", "InputDispatcher", f"key {'long ' if long else ''}KEYCODE_{name}")
@@ -360,6 +379,7 @@ class WindowManager:
             top.focus = view.rid
         if view.cls == "android.widget.EditText":
             top.input_focus = view.rid  # the keyboard now types into it
+            self.ime_shown = True
             self._bump()
             return
         if action.startswith("start:"):

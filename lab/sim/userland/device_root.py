@@ -12,6 +12,7 @@ from pathlib import Path
 FOLDERS = (
     "system",  # the system image is mounted here, read-only
     "proc",
+    "sys",
     "dev/socket",
     "data/local/tmp",
     "data/app",

@@ -386,6 +386,10 @@ static void enter_root(const char *root, const char *image) {
     }
     snprintf(path, sizeof path, "%s/proc", root);
     mount_or_die("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC);
+    /* /sys: the host's, read-only (a new sysfs needs its own network namespace) */
+    snprintf(path, sizeof path, "%s/sys", root);
+    if (mount("/sys", path, NULL, MS_BIND | MS_REC, NULL) == 0)
+        mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
     static const char *nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
     for (size_t i = 0; i < sizeof nodes / sizeof *nodes; i++) {
         char host[64];

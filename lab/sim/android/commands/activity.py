@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from lab.sim.apps import adb_keyboard
 from lab.sim.userland.proc import Proc
 
 if TYPE_CHECKING:
@@ -111,7 +112,12 @@ def am(system: AndroidSystem, proc: Proc) -> int:
         intent = parse_intent(rest)
         system.log("I", "ActivityManager", f"broadcast {intent}")
         proc.print(f"Broadcasting: {intent}")
-        proc.print("Broadcast completed: result=0")
+        answer = _deliver(system, intent)
+        if answer is None:  # no receiver took it
+            proc.print("Broadcast completed: result=0")
+        else:
+            code, data = answer
+            proc.print(f'Broadcast completed: result={code}, data="{data}"')
         return 0
     if verb == "get-current-user":
         proc.print("0")
@@ -123,6 +129,16 @@ def am(system: AndroidSystem, proc: Proc) -> int:
         b"Activity manager (activity) commands: see `cmd activity help` on a device.\n"
     )
     return 255 if verb else 0
+
+
+def _deliver(system: AndroidSystem, intent: Intent) -> tuple[int, str] | None:
+    """The receivers installed apps register: only the AdbKeyboard input method's, when
+    it is installed and chosen (lab.sim.apps.adb_keyboard)."""
+    if system.current_ime() != adb_keyboard.IME_ID:
+        return None
+    if adb_keyboard.IME_ID not in system.input_methods():
+        return None
+    return adb_keyboard.receive(intent.action, intent.extras, system)
 
 
 def _start(system: AndroidSystem, proc: Proc, intent: Intent) -> int:

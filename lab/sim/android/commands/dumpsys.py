@@ -39,17 +39,93 @@ def _token(component: str) -> str:
 
 
 def _window(system: AndroidSystem, proc: Proc, args: list[str]) -> None:
+    if args[:1] == ["policy"]:
+        _window_policy(system, proc)
+        return
     top = system.windows.top
     token = _token(top.component)
+    width, height = system.windows.display_size()
     proc.print("WINDOW MANAGER WINDOWS (dumpsys window windows)")
     proc.print(f"  Window #0 Window{{{token} u0 {top.package}/{top.full_name}}}:")
     proc.print("    mDisplayId=0 rootTaskId=1 mSession=Session{1 2000:1000}")
+    proc.print(f"    mOwnerUid={_uid(system, top.package)} package={top.package}")
+    proc.print(
+        f"    Frames: parent=[0,0][{width},{height}] display=[0,0][{width},{height}] "
+        f"frame=[0,0][{width},{height}]"
+    )
+    proc.print("    mViewVisibility=0x0 mHaveFrame=true mObscured=false")
     proc.print(f"  mCurrentFocus=Window{{{token} u0 {top.package}/{top.full_name}}}")
     proc.print(f"  mFocusedApp=ActivityRecord{{{token} u0 {top.component} t1}}")
     spec = system.spec
-    width, height = system.windows.display_size()
     proc.print(f"  init={spec.width}x{spec.height} {spec.density}dpi cur={width}x{height}")
     proc.print(f"  mRotation={system.windows.rotation}")
+
+
+def _uid(system: AndroidSystem, package: str) -> int:
+    found = system.packages.get(package)
+    return found.uid if found else 1000
+
+
+def _window_policy(system: AndroidSystem, proc: Proc) -> None:
+    awake = system.windows.screen_on
+    proc.print("WINDOW MANAGER POLICY STATE (dumpsys window policy)")
+    proc.print("    mSafeMode=false mSystemReady=true mSystemBooted=true")
+    proc.print(f"    mDreamingLockscreen=false mScreenOnFully={'true' if awake else 'false'}")
+    proc.print("    KeyguardServiceDelegate")
+    proc.print("      showing=false")
+    state = "INTERACTIVE_STATE_AWAKE" if awake else "INTERACTIVE_STATE_SLEEP"
+    proc.print(f"      interactiveState={state}")
+
+
+def _meminfo(system: AndroidSystem, proc: Proc, args: list[str]) -> None:
+    """Memory of an app's process: its real numbers (the process is a small stand-in, so
+    they are small), from /proc/PID/smaps_rollup inside the device."""
+    names = [a for a in args if not a.startswith("-")]
+    if not names:
+        proc.print("Applications Memory Usage (in Kilobytes):")
+        for name, pid in sorted(system.processes.running().items(), key=lambda np: np[1]):
+            proc.print(f"  {_rollup(system, pid).get('Pss', 0):>8}K: {name} (pid {pid})")
+        return
+    target = names[0]
+    pid = int(target) if target.isdigit() else system.processes.pid_of(target)
+    if not pid or pid not in system.processes.running().values():
+        proc.print(f"No process found for: {target}")
+        return
+    name = next(n for n, p in system.processes.running().items() if p == pid)
+    rollup = _rollup(system, pid)
+    pss, rss = rollup.get("Pss", 0), rollup.get("Rss", 0)
+    dirty, clean = rollup.get("Private_Dirty", 0), rollup.get("Private_Clean", 0)
+    swap = rollup.get("SwapPss", 0)
+    proc.print("Applications Memory Usage (in Kilobytes):")
+    proc.print(f"Uptime: {int(system.uptime() * 1000)} Realtime: {int(system.uptime() * 1000)}")
+    proc.print("")
+    proc.print(f"** MEMINFO in pid {pid} [{name}] **")
+    proc.print(
+        "                   Pss  Private  Private  SwapPss      Rss     Heap     Heap     Heap"
+    )
+    proc.print(
+        "                 Total    Dirty    Clean    Dirty    Total     Size    Alloc     Free"
+    )
+    proc.print(
+        "                ------   ------   ------   ------   ------   ------   ------   ------"
+    )
+    proc.print(
+        f"        TOTAL {pss:>8} {dirty:>8} {clean:>8} {swap:>8} {rss:>8} {0:>8} {0:>8} {0:>8}"
+    )
+
+
+def _rollup(system: AndroidSystem, pid: int) -> dict[str, int]:
+    try:
+        text = system.files.read_bytes(f"/proc/{pid}/smaps_rollup").decode(errors="replace")
+    except OSError:
+        return {}
+    values: dict[str, int] = {}
+    for line in text.splitlines():
+        key, _, rest = line.partition(":")
+        number = rest.strip().split(" ")[0]
+        if number.isdigit():
+            values[key.strip()] = int(number)
+    return values
 
 
 def _activity(system: AndroidSystem, proc: Proc, args: list[str]) -> None:
@@ -151,9 +227,8 @@ def _power(system: AndroidSystem, proc: Proc, args: list[str]) -> None:
 
 
 def _input_method(system: AndroidSystem, proc: Proc, args: list[str]) -> None:
-    current = system.settings_db["secure"].get("default_input_method", "")
-    proc.print(f"  mCurMethodId={current}")
-    proc.print(f"  mInputShown={'true' if system.windows.top.input_focus else 'false'}")
+    proc.print(f"  mCurMethodId={system.current_ime()}")
+    proc.print(f"  mInputShown={'true' if system.windows.ime_shown else 'false'}")
 
 
 DUMPSYS = {
@@ -164,6 +239,7 @@ DUMPSYS = {
     "package": _package,
     "power": _power,
     "input_method": _input_method,
+    "meminfo": _meminfo,
 }
 
 COMMANDS = {"dumpsys": dumpsys}

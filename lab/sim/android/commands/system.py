@@ -14,7 +14,6 @@ if TYPE_CHECKING:
     from lab.sim.android.system import AndroidSystem
 
 U2_MAIN = "com.wetest.uia2.Main"
-IMES = ("com.tos.inputmethod/.LatinIME",)
 SERVICES = ("activity", "package", "window", "input", "settings", "display", "battery", "power")
 
 
@@ -134,12 +133,13 @@ def ime(system: AndroidSystem, proc: Proc) -> int:
     args = proc.args[1:]
     verb = args[0] if args else ""
     target = args[-1] if len(args) > 1 else ""
+    imes = system.input_methods()
     if verb == "list":
-        for name in IMES:
+        for name in imes:
             proc.print(name if "-s" in args else f"{name}:\n  mId={name}")
         return 0
     if verb in ("enable", "set", "disable"):
-        if target not in IMES:
+        if target not in imes:
             proc.err(f"Unknown input method {target} cannot be {verb}d for user #0\n".encode())
             return 255
         if verb == "set":

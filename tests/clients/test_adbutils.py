@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from tests.farm import SERIALS, SIZES
+
+pytestmark = pytest.mark.client("adbutils")
 
 
 def test_shell_and_shell2(farm):
