@@ -13,7 +13,7 @@ from lab.errors import LabError
 from lab.inventory import DEVICE_CLASSES, Inventory, load_inventory
 from lab.report.html import generate
 from lab.report.summary import STATUSES, summarize
-from lab.run.runner import RunPlan, run_pytest
+from lab.run.runner import RunPlan, exit_code, run_pytest
 
 _STYLE = {"passed": "green", "failed": "red", "broken": "yellow", "skipped": "dim"}
 
@@ -74,7 +74,10 @@ def run(
         from lab.sim import supervisor  # rule 1: only the CLI starts virtual devices
 
         with stdout.status(f"bringing up virtual devices: {', '.join(virtual)}"):
-            supervisor.up(inventory, virtual)
+            rows = supervisor.up(inventory, virtual, strict=False)
+        for row in rows:  # the run goes on: a sick device fails its health check, visibly
+            if row.problem:
+                stderr.print(f"[yellow]warning:[/] {row.problem}")
     plan = RunPlan(
         paths=paths or ("suites",),
         inventory=inventory_path,
@@ -86,7 +89,7 @@ def run(
         test_timeout=test_timeout,
         extra=extra,
     )
-    code = run_pytest(plan, Path.cwd())
+    code = exit_code(run_pytest(plan, Path.cwd()), plan.results)
     _summary(plan.results)
     stdout.print(f"JUnit XML: {plan.junit}")
     if any(plan.results.glob("*-result.json")):

@@ -10,6 +10,7 @@ from rich.table import Table
 from lab.cli.devices import inventory_option
 from lab.cli.output import stdout
 from lab.inventory import load_inventory
+from lab.sim.faults import KINDS as FAULTS
 
 _STATE_STYLE = {"running": "green", "booting": "yellow", "stopped": "dim", "dead": "red"}
 
@@ -82,12 +83,14 @@ def status(inventory_path: str, as_json: bool) -> None:
 @click.argument("device_id", metavar="DEVICE")
 @click.argument(
     "kind",
-    type=click.Choice(
-        ["drop-adb", "stall-shell", "reboot", "black-screen", "console-garbage", "slow", "all"]
-    ),
+    type=click.Choice([*FAULTS, "all"]),
 )
 @click.option("--seconds", type=click.FloatRange(0.1, 3600), help="Undo by itself after this long.")
-@click.option("--value", type=float, help="slow: delay in seconds; console-garbage: byte count.")
+@click.option(
+    "--value",
+    type=float,
+    help="slow, slow-agent: delay in seconds; console-garbage: byte count.",
+)
 @click.option("--clear", is_flag=True, help="Clear this fault (KIND `all`: every fault).")
 def fault(
     inventory_path: str,

@@ -7,6 +7,7 @@ of a farm mid-run. So the lab never uses an `adb` found on PATH.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -85,6 +86,12 @@ class AdbServer:
     def connect(self, serial: str) -> str:
         """`adb connect` a network device; returns the server's answer."""
         return self.adb("connect", serial, timeout=self.timeout + 5).strip()
+
+    def reconnect(self, serial: str) -> str:
+        """Drop a stale entry (an "offline" one answers "already connected"), connect."""
+        with contextlib.suppress(LabError):  # it was not attached at all
+            self.disconnect(serial)
+        return self.connect(serial)
 
     def disconnect(self, serial: str) -> str:
         return self.adb("disconnect", serial, timeout=self.timeout + 5).strip()

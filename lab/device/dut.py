@@ -1,5 +1,6 @@
-"""The device under test: one handle over ADB, the console and the UI of an inventory
-device, built lazily so a test pays only for what it uses."""
+"""The device under test: one handle over ADB, the console, the UI and the screen of an
+inventory device, built lazily so a test pays only for what it uses, with services
+(logcat, console log) that live as long as the handle and ride out a reboot."""
 
 from __future__ import annotations
 
@@ -8,14 +9,17 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from lab.device.adb import Adb, ShellResult
+from lab.device.adb import Adb, Command, ShellResult
 from lab.device.console import Console
 from lab.device.errors import BadCapture, DeviceError
+from lab.device.screen import ScreenChecks
+from lab.device.services.base import DeviceService
+from lab.device.services.console_log import ConsoleLog
+from lab.device.services.logcat import LogcatService
 from lab.device.ui import Ui
 from lab.inventory import Device, Farm
 from lab.runtime import read_sim_records
 from lab.vision.goldens import GoldenStore
-from lab.vision.screen import ScreenChecks
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -29,7 +33,8 @@ class Dut:
         self.adb = Adb(device.id, device.adb.serial, device.adb_server(farm), timeout=timeout)
         self._console: Console | None = None
         self._ui: Ui | None = None
-        # vision checks with the default golden folder; the pytest plugin configures its own
+        self.services: dict[str, DeviceService] = {}
+        # vision checks with the default golden folder; the factory configures its own
         self.screen = ScreenChecks(self, GoldenStore(Path("fixtures/goldens")))
 
     def __repr__(self) -> str:
@@ -82,35 +87,63 @@ class Dut:
             prompt=self.info.console.prompt,
         )
 
+    # -- services
+    def start_services(self) -> None:
+        """Logcat, and the console log when the device has a console."""
+        self.services.setdefault("logcat", LogcatService(self.adb))
+        if self.has_console:
+            self.services.setdefault("console", ConsoleLog(lambda: self.console))
+        for service in self.services.values():
+            service.start()
+
+    def stop_services(self) -> None:
+        for service in self.services.values():
+            service.stop()
+
     # -- convenience over adb
-    def shell(self, command: str, timeout: float | None = None, check: bool = False) -> ShellResult:
+    def shell(
+        self, command: Command, timeout: float | None = None, check: bool = False
+    ) -> ShellResult:
+        """A command line, or an argv list (quoted for the device's shell)."""
         return self.adb.shell(command, timeout=timeout, check=check)
 
     def getprop(self, name: str) -> str:
         return self.adb.getprop(name)
 
+    def reboot(self, timeout: float = 120.0) -> None:
+        """Reboot and wait until it has booted; services pause and resume around it (no
+        logcat line is lost), the UI agent is started again on its next use."""
+        for service in self.services.values():
+            service.pause()
+        self._ui = None
+        try:
+            self.adb.reboot(timeout)
+        finally:
+            for service in self.services.values():
+                service.resume()
+
     # -- the screen
     def screenshot_png(self, timeout: float = 20.0) -> bytes:
         """`screencap -p`, checked: a capture that is not a PNG of the display's size is an
         error, never a black image standing in for it (adbutils' silent fallback)."""
-        data = self.adb.exec_out("screencap -p", timeout=timeout)
+        data = self.adb.exec_out(["screencap", "-p"], timeout=timeout)
         if not data.startswith(PNG_SIGNATURE):
             raise BadCapture(self.id, "screenshot", f"not a PNG ({len(data)} bytes: {data[:60]!r})")
         return data
 
     def screenshot(self, timeout: float = 20.0) -> np.ndarray:
-        """The screen as a BGR image (OpenCV's order), the size of the display."""
+        """The screen as a BGR image (OpenCV's order), the size of the display (turned
+        with the device when it is rotated)."""
         data = self.screenshot_png(timeout)
         image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
         if image is None:
             raise BadCapture(self.id, "screenshot", "the PNG does not decode")
-        expected = (self.info.display.height, self.info.display.width)
-        if image.shape[:2] != expected:
+        width, height = self.info.display.width, self.info.display.height
+        if image.shape[:2] not in ((height, width), (width, height)):
             raise BadCapture(
                 self.id,
                 "screenshot",
-                f"{image.shape[1]}x{image.shape[0]} "
-                f"instead of the display's {expected[1]}x{expected[0]}",
+                f"{image.shape[1]}x{image.shape[0]} instead of the display's {width}x{height}",
             )
         return image
 
@@ -119,10 +152,12 @@ class Dut:
         try:
             return self.ui.dump()
         except DeviceError:
-            self.adb.shell("uiautomator dump /data/local/tmp/lab-dump.xml", timeout=20, check=True)
-            return self.adb.read_file("/data/local/tmp/lab-dump.xml").decode(errors="replace")
+            path = "/data/local/tmp/lab-dump.xml"
+            self.adb.shell(["uiautomator", "dump", path], timeout=20, check=True)
+            return self.adb.read_file(path, limit=16 << 20).decode(errors="replace")
 
     def close(self) -> None:
+        self.stop_services()
         if self._console is not None:
             self._console.close()
             self._console = None

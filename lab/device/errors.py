@@ -3,13 +3,14 @@ reports can sort them (device lost / timeout) apart from product defects."""
 
 from __future__ import annotations
 
-from lab.errors import LabError
+from lab.errors import Category, LabError
 
 
 class DeviceError(LabError):
-    """An operation on a device failed."""
+    """An operation on a device failed (the device said no, or answered nonsense)."""
 
     kind = "device error"
+    category = Category.LAB_INFRASTRUCTURE
 
     def __init__(self, device_id: str, operation: str, detail: str, hint: str | None = None):
         super().__init__(f"{device_id}: {operation}: {self.kind}: {detail}", hint)
@@ -22,15 +23,33 @@ class DeviceLost(DeviceError):
     """The device went away (connection refused or dropped, not attached, offline)."""
 
     kind = "device lost"
+    category = Category.DEVICE_LOST
 
 
 class DeviceTimeout(DeviceError):
     """The device did not answer in time."""
 
     kind = "timeout"
+    category = Category.TIMEOUT
 
 
 class BadCapture(DeviceError):
     """A screenshot that cannot be trusted (not a PNG, wrong size)."""
 
     kind = "bad capture"
+
+
+class DeviceUnavailable(DeviceError):
+    """The device failed its health check: the test was not run on it."""
+
+    kind = "device unavailable"
+    category = Category.DEVICE_UNAVAILABLE
+
+    def __init__(self, device_id: str, detail: str, report: str = "") -> None:
+        super().__init__(
+            device_id,
+            "health check",
+            detail,
+            hint="the check's output is attached; `lab devices` shows the farm",
+        )
+        self.report = report  # the health check's full output

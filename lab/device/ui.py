@@ -20,13 +20,11 @@ from lab.device.errors import DeviceError, DeviceLost, DeviceTimeout
 from lab.device.host_protocol import HostProtocolError, open_service
 
 T = TypeVar("T")
-_RETRYABLE = (
-    u2.HTTPError,
-    u2.exceptions.UiAutomationNotConnectedError,
-    ConnectionError,
-    adbutils.AdbError,
-    OSError,
-)
+# the request never reached the agent's RPC (no connection, or HTTP refused it): repeating
+# it cannot do anything twice
+_NEVER_EXECUTED = (u2.HTTPError, u2.exceptions.UiAutomationNotConnectedError)
+# the request may have been carried out: only a read may be asked again
+_UNKNOWN_OUTCOME = (ConnectionError, adbutils.AdbError, OSError)
 
 
 class _FastDevice(adbutils.AdbDevice):
@@ -81,22 +79,45 @@ class Ui:
                 raise DeviceLost(self.device_id, "connect uiautomator2", str(exc)) from None
         return self._d
 
-    def call(self, operation: str, action: Callable[[u2.Device], T]) -> T:
-        """Run `action(d)`; if the agent or connection died, reconnect once and retry."""
+    def call(
+        self, operation: str, action: Callable[[u2.Device], T], *, repeatable: bool = False
+    ) -> T:
+        """Run `action(d)`. A read (`repeatable`) is asked once more after a broken
+        connection or a timeout. An action is never sent twice unless it provably never
+        reached the agent: a timed-out tap may have happened, and on a payment screen a
+        second tap is a second payment."""
         try:
             return action(self.d)
         except u2.UiObjectNotFoundError as exc:
             raise DeviceError(self.device_id, operation, f"no such element: {exc}") from None
-        except _RETRYABLE:
+        except _NEVER_EXECUTED:
             self._d = None
-            self.reconnects += 1
+        except TimeoutError as exc:
+            self._d = None  # the connection is in an unknown state
+            if not repeatable:
+                raise DeviceTimeout(
+                    self.device_id,
+                    operation,
+                    f"no answer within {self._timeout:g} s ({exc or 'timed out'}); not "
+                    f"repeated: it may have happened on the device",
+                ) from None
+        except _UNKNOWN_OUTCOME as exc:
+            self._d = None
+            if not repeatable:
+                raise DeviceLost(
+                    self.device_id,
+                    operation,
+                    f"{type(exc).__name__}: {exc}; not repeated: it may have happened on the "
+                    f"device",
+                ) from None
+        self.reconnects += 1
         try:
             return action(self.d)
         except u2.UiObjectNotFoundError as exc:
             raise DeviceError(self.device_id, operation, f"no such element: {exc}") from None
         except TimeoutError as exc:
-            raise DeviceTimeout(self.device_id, operation, str(exc)) from None
-        except _RETRYABLE as exc:
+            raise DeviceTimeout(self.device_id, operation, str(exc) or "timed out") from None
+        except (*_NEVER_EXECUTED, *_UNKNOWN_OUTCOME) as exc:
             raise DeviceLost(self.device_id, operation, f"{type(exc).__name__}: {exc}") from None
 
     # -- what suites use
@@ -106,7 +127,7 @@ class Ui:
 
     @property
     def info(self) -> dict[str, Any]:
-        return self.call("device info", lambda d: d.info)
+        return self.call("device info", lambda d: d.info, repeatable=True)
 
     def press(self, key: str | int) -> None:
         self.call(f"press {key}", lambda d: d.press(key))
@@ -134,13 +155,21 @@ class Ui:
         return match
 
     def exists(self, timeout: float = 0.0, **selector: Any) -> bool:
-        return self.call(f"exists {selector}", lambda d: d(**selector).wait(timeout=timeout))
+        return self.call(
+            f"exists {selector}", lambda d: d(**selector).wait(timeout=timeout), repeatable=True
+        )
 
     def gone(self, timeout: float = 10.0, **selector: Any) -> bool:
-        return self.call(f"gone {selector}", lambda d: d(**selector).wait_gone(timeout=timeout))
+        return self.call(
+            f"gone {selector}", lambda d: d(**selector).wait_gone(timeout=timeout), repeatable=True
+        )
 
     def text(self, timeout: float = 10.0, **selector: Any) -> str:
-        return self.call(f"text of {selector}", lambda d: d(**selector).get_text(timeout=timeout))
+        return self.call(
+            f"text of {selector}",
+            lambda d: d(**selector).get_text(timeout=timeout),
+            repeatable=True,
+        )
 
     def focused(self) -> str | None:
         """The resource id of the view with focus (D-pad devices)."""
@@ -149,10 +178,10 @@ class Ui:
             focused = d(focused=True)
             return focused.info.get("resourceName") if focused.exists else None
 
-        return self.call("focused view", read)
+        return self.call("focused view", read, repeatable=True)
 
     def dump(self) -> str:
-        return self.call("dump hierarchy", lambda d: d.dump_hierarchy())
+        return self.call("dump hierarchy", lambda d: d.dump_hierarchy(), repeatable=True)
 
     def current_app(self) -> dict[str, Any]:
-        return self.call("current app", lambda d: d.app_current())
+        return self.call("current app", lambda d: d.app_current(), repeatable=True)

@@ -24,7 +24,7 @@ from lab.runtime import pid_alive
 
 
 class LeaseTimeout(LabError):
-    pass
+    """No lease on the device in time: the farm is busy (lab infrastructure, not the test)."""
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -17,16 +18,17 @@ from pathlib import Path
 import pytest
 
 from lab.device.dut import Dut
-from lab.device.errors import DeviceLost
+from lab.device.errors import DeviceLost, DeviceUnavailable
+from lab.device.factory import open_dut
+from lab.device.health import check_health
 from lab.errors import LabError
 from lab.inventory import Device, Inventory
 from lab.plugin.artifacts import Attach, Span
 from lab.plugin.labels import label_test
+from lab.plugin.outcomes import label_failure
 from lab.plugin.selection import assign_roles, matching, need_of, why_none
 from lab.plugin.session import SESSION_KEY, LabSession, lab_session
 from lab.report.environment import write_environment
-from lab.vision.goldens import GoldenStore
-from lab.vision.screen import ScreenChecks
 
 __all__ = ["attach", "dut", "duts", "lab_inventory"]
 
@@ -54,8 +56,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--lease-timeout",
         type=float,
-        default=600.0,
-        help="seconds to wait for a device lease (default: %(default)s)",
+        default=None,
+        help="seconds to wait for a device lease (default: half the test timeout, at most "
+        "600); must be shorter than the test timeout",
     )
     group.addoption(
         "--device-timeout",
@@ -147,41 +150,70 @@ SPANS = pytest.StashKey[list[Span]]()
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
+    if call.excinfo is None or report.when not in ("setup", "call"):
+        return report
+    label_failure(call.excinfo)  # the report category, from the class of what was raised
     session = item.config.stash.get(SESSION_KEY, None)
     if session is None:
         return report  # no device test ran in this process
-    if call.excinfo is not None and call.excinfo.errisinstance(DeviceLost):
-        error = call.excinfo.value
+    error = call.excinfo.value
+    if isinstance(error, DeviceUnavailable):
+        Attach().text(f"{error.device_id} health check", error.report or error.message)
+        return report
+    if isinstance(error, DeviceLost):
         session.lost[error.device_id] = error.message
-    if report.failed and report.when in ("setup", "call"):
+    if report.failed:
         for span in item.stash.get(SPANS, []):
             span.attach_failure(lost=span.dut.id in session.lost)
     return report
 
 
+RECHECK_AFTER = 10.0  # seconds before a device that failed its check is checked again
+
+
+def _ready(session: LabSession, dut: Dut) -> None:
+    """The device passed a health check before its first test in this process; else
+    DeviceUnavailable with the check's output. A device lost mid-run, or found booting, is
+    waited for (within session.recovery_timeout: one that rebooted runs its remaining
+    tests); one that failed is checked again before a later test, at most every
+    RECHECK_AFTER seconds (cheap for one that is down for good)."""
+    checked = session.health.get(dut.id)
+    if checked is not None and dut.id not in session.lost:
+        if checked.ok:
+            return
+        if time.monotonic() - checked.at < RECHECK_AFTER:
+            raise DeviceUnavailable(dut.id, checked.reason, checked.text())
+    patient = dut.id in session.lost
+    deadline = time.monotonic() + session.recovery_timeout
+    while True:
+        report = check_health(dut, timeout=min(5.0, session.device_timeout))
+        waiting = patient or report.booting
+        if report.ok or not waiting or time.monotonic() >= deadline:
+            break
+        time.sleep(1.0)
+    session.health[dut.id] = report
+    session.lost.pop(dut.id, None)
+    if not report.ok:
+        raise DeviceUnavailable(dut.id, report.reason, report.text())
+
+
 def _open(session: LabSession, request: pytest.FixtureRequest, device: Device) -> Iterator[Dut]:
-    if device.id in session.lost:
-        raise DeviceLost(
-            device.id, "start test", f"lost earlier in this run ({session.lost[device.id]})"
-        )
     lease = session.leases.acquire(device.id, session.holder, session.lease_timeout)
-    dut = Dut(
-        device, session.inventory.farm, session.report_dir / "logs", timeout=session.device_timeout
-    )
     config = request.config
     goldens = Path(config.getoption("--goldens"))
-    dut.screen = ScreenChecks(
-        dut,
-        GoldenStore(goldens if goldens.is_absolute() else config.rootpath / goldens),
-        update=config.getoption("--update-goldens"),
+    dut = open_dut(
+        session.inventory,
+        device.id,
+        log_dir=session.report_dir / "logs",
+        timeout=session.device_timeout,
+        goldens=goldens if goldens.is_absolute() else config.rootpath / goldens,
+        update_goldens=config.getoption("--update-goldens"),
         changes_log=session.report_dir / "golden-changes.jsonl",
         attach=Attach().png,
     )
     span = Span(dut)
     try:
-        state = dut.adb.state()
-        if state != "device":
-            raise DeviceLost(device.id, "start test", f"adb state is {state!r}")
+        _ready(session, dut)
         span.start()
         request.node.stash.setdefault(SPANS, []).append(span)
         yield dut

@@ -11,8 +11,6 @@ import numpy as np
 
 from lab.device.dut import Dut
 from lab.device.errors import DeviceError
-from lab.device.logcat import LogcatCapture
-from lab.errors import LabError
 
 
 class Attach:
@@ -38,30 +36,23 @@ class Attach:
 
 @dataclass
 class Span:
-    """Logcat and console output from a test's start to its end."""
+    """A test's stretch of the device's services (logcat, console log): marks at its start,
+    excerpts since them when it fails."""
 
     dut: Dut
-    logcat: LogcatCapture | None = None
-    console_from: int | None = None
+    marks: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
     def start(self) -> None:
-        self.logcat = LogcatCapture(self.dut.adb)
-        self.logcat.start()
-        if self.dut.has_console:
-            try:
-                self.console_from = self.dut.console.position
-            except LabError as exc:
-                self.notes.append(f"console not captured: {exc.message}")
+        self.dut.start_services()
+        self.marks = {name: service.mark() for name, service in self.dut.services.items()}
 
     def stop(self) -> None:
-        if self.logcat:
-            self.logcat.stop()
+        """The services stop with the device handle (Dut.close)."""
 
     def attach_failure(self, lost: bool) -> None:
         """Called while the test's own Allure result is still open (from makereport), so
         the artifacts land in that result rather than under a fixture's teardown."""
-        logcat = self.logcat.text() if self.logcat else ""
         attach = Attach()
         name = self.dut.id
         if not lost:  # a lost device cannot answer: do not spend the timeouts on it
@@ -73,9 +64,10 @@ class Span:
                 attach.xml(f"{name} ui hierarchy", self.dut.hierarchy())
             except DeviceError as exc:
                 attach.text(f"{name} ui hierarchy unavailable", str(exc))
-        attach.text(f"{name} logcat", logcat or "(no logcat lines during the test)")
-        if self.console_from is not None:
-            console = self.dut.console.since(self.console_from).decode(errors="replace")
-            attach.text(f"{name} console", console.replace("\r", "") or "(no console output)")
+        for service_name, service in self.dut.services.items():
+            text = service.excerpt(self.marks.get(service_name, 0))
+            attach.text(
+                f"{name} {service_name}", text or f"(no {service_name} output during the test)"
+            )
         for note in self.notes:
             attach.text(f"{name} note", note)

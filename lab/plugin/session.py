@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from lab.device.health import HealthReport
 from lab.errors import LabError
 from lab.farm.leases import LeaseStore, holder_name, open_store
 from lab.inventory import Device, Inventory, load_inventory
@@ -23,7 +24,9 @@ class LabSession:
     holder: str
     lease_timeout: float
     device_timeout: float
+    recovery_timeout: float = 60.0  # how long a device lost mid-run is waited for
     lost: dict[str, str] = field(default_factory=dict)  # device id -> why
+    health: dict[str, HealthReport] = field(default_factory=dict)  # last check per device
 
 
 def lab_session(config: pytest.Config) -> LabSession:
@@ -40,6 +43,16 @@ def lab_session(config: pytest.Config) -> LabSession:
     unknown = set(config.getoption("--device") or []) - {d.id for d in inventory.devices}
     if unknown:
         raise pytest.UsageError(f"--device {', '.join(sorted(unknown))}: not in {inventory.path}")
+    test_timeout = float(config.getoption("timeout", None) or 0)  # pytest-timeout's
+    lease_timeout = config.getoption("--lease-timeout")
+    if lease_timeout is None:  # a lease wait that ends first shows as a lease timeout
+        lease_timeout = min(600.0, test_timeout / 2) if test_timeout else 600.0
+    elif test_timeout and lease_timeout >= test_timeout:
+        raise pytest.UsageError(
+            f"--lease-timeout {lease_timeout:g} must be shorter than the test timeout "
+            f"({test_timeout:g} s), or a busy device would show as a test timeout"
+        )
+    recovery = min(60.0, test_timeout * 0.3) if test_timeout else 60.0
     given = config.getoption("--lab-report-dir")
     report_dir = Path(given).resolve() if given else inventory.resolve(inventory.farm.report_dir)
     worker = getattr(config, "workerinput", {}).get("workerid", "")
@@ -49,8 +62,9 @@ def lab_session(config: pytest.Config) -> LabSession:
         leases=open_store(inventory.farm.lease_store, inventory.base_dir),
         report_dir=report_dir,
         holder=holder_name(worker),
-        lease_timeout=config.getoption("--lease-timeout"),
+        lease_timeout=lease_timeout,
         device_timeout=config.getoption("--device-timeout"),
+        recovery_timeout=recovery,
     )
     config.stash[SESSION_KEY] = session
     return session

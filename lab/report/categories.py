@@ -1,31 +1,27 @@
-r"""How failures are sorted in the report. Allure 3 reads these from its config file (it
-ignores categories.json in the results folder); order matters: first match wins.
-Patterns are JavaScript regexes matched against the whole message: no inline flags, so
-`[\s\S]*` stands for "anything, newlines included"."""
+"""How failures are sorted in the report: one rule per lab.errors.Category, in its order,
+matching the `failure` label the pytest plugin puts on each failed or broken result
+(from the class of what was raised). Allure 3 reads the rules from its config file."""
 
 from __future__ import annotations
 
+from lab.errors import Category
+
+LABEL = "failure"
+
 CATEGORIES: list[dict[str, object]] = [
     {
-        "name": "Device lost",
-        "matchedStatuses": ["failed", "broken"],
-        "messageRegex": "[\\s\\S]*(device lost|DeviceLost)[\\s\\S]*",
-    },
-    {
-        "name": "Timeout",
-        "matchedStatuses": ["failed", "broken"],
-        "messageRegex": "[\\s\\S]*(: timeout: |DeviceTimeout|Timeout|timed out)[\\s\\S]*",
-    },
-    {
-        "name": "Vision mismatch",
-        "matchedStatuses": ["failed", "broken"],
-        "messageRegex": "[\\s\\S]*(vision mismatch|VisionMismatch)[\\s\\S]*",
-    },
-    {
-        "name": "Lab infrastructure",
-        "matchedStatuses": ["broken"],
-        "messageRegex": "[\\s\\S]*(LeaseTimeout|bad capture|no lease)[\\s\\S]*",
-    },
-    {"name": "Product defect", "matchedStatuses": ["failed"]},
-    {"name": "Test defect", "matchedStatuses": ["broken"]},
+        "name": category.value,
+        "matchers": {"statuses": list(category.statuses), "labels": {LABEL: category.value}},
+    }
+    for category in Category
 ]
+
+
+def category_of(result: dict) -> str | None:
+    """The category a result of an Allure results folder is in (None if it passed)."""
+    if result.get("status") not in ("failed", "broken"):
+        return None
+    for label in result.get("labels", []):
+        if label.get("name") == LABEL:
+            return str(label.get("value"))
+    return None

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from lab.errors import Category
+from lab.report.categories import category_of
+
+UNAVAILABLE = Category.DEVICE_UNAVAILABLE.value
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,30 @@ class RunPlan:
         if self.keyword:
             args += ["-k", self.keyword]
         return args + list(self.extra)
+
+
+# `lab run`'s exit codes, documented in the README for CI
+ALL_PASSED, FAILED, USAGE, NOTHING_RAN = 0, 1, 2, 3
+
+
+def exit_code(pytest_code: int, results: Path) -> int:
+    """0 all passed; 1 tests failed or devices were unavailable; 2 a usage, inventory or
+    collection error; 3 nothing could run (no test, or no device able to run one)."""
+    if pytest_code in (2, 4):  # interrupted (collection errors included), usage error
+        return USAGE
+    ran = 0
+    for path in results.glob("*-result.json"):
+        try:
+            result = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        if result.get("status") in ("passed", "failed") or (
+            result.get("status") == "broken" and category_of(result) != UNAVAILABLE
+        ):
+            ran += 1
+    if pytest_code == 5 or ran == 0:
+        return NOTHING_RAN
+    return ALL_PASSED if pytest_code == 0 else FAILED
 
 
 def run_pytest(plan: RunPlan, cwd: Path) -> int:

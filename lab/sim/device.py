@@ -51,7 +51,6 @@ class VirtualDevice:
         self._transports: set[Transport] = set()
         self._lock = threading.Lock()
         self._listener: socket.socket | None = None
-        self._refuse_until = 0.0
         self._rebooting = False
         self.stopped = threading.Event()
         self.control = ControlServer(record_path.with_suffix(".sock"), self._control)
@@ -165,7 +164,7 @@ class VirtualDevice:
                 sock, _ = listener.accept()
             except OSError:
                 return
-            if time.monotonic() < self._refuse_until:
+            if self.faults.active("drop-adb"):  # the cable is out: nobody gets through
                 sock.close()
                 continue
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -256,7 +255,6 @@ class VirtualDevice:
             return {"ok": True, "faults": self.faults.snapshot()}
         if command == "clear":
             self.faults.clear(request.get("kind"))
-            self._refuse_until = 0.0
             return {"ok": True, "faults": self.faults.snapshot()}
         if command == "stop":
             threading.Timer(0.1, self.stopped.set).start()
@@ -267,7 +265,7 @@ class VirtualDevice:
         log.warning("fault injected: %s (%s s)", kind, seconds or "until cleared")
         self.system.log("W", "FaultInjector", f"{kind} for {seconds or 'ever'} s")
         if kind == "drop-adb":
-            self._refuse_until = time.monotonic() + (seconds or 0)
+            self.faults.set(kind, seconds, value)
             self._drop_transports()
         elif kind == "reboot":
             self.reboot("fault")

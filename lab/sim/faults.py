@@ -6,12 +6,13 @@ import threading
 import time
 
 KINDS = {
-    "drop-adb": "close every ADB connection now (the adb server reconnects)",
+    "drop-adb": "close every ADB connection and refuse new ones (until cleared, or --seconds)",
     "stall-shell": "shell commands hang until the fault is cleared or expires",
     "reboot": "reboot the device (transport drops, boot log on the console)",
     "black-screen": "screencap and screenshots return an all-black frame",
     "console-garbage": "spray random bytes on the serial console",
     "slow": "delay every ADB message the device sends (default 200 ms)",
+    "slow-agent": "the uiautomator2 agent acts, then answers late (default 5 s): a busy UI",
 }
 
 

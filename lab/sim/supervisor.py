@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ class SimStatus:
     pid: int | None
     state: str  # running | booting | stopped | dead
     adb: str = ""
+    problem: str = ""  # why it could not be attached (up(strict=False))
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -46,6 +48,7 @@ class SimStatus:
             "pid": self.pid,
             "state": self.state,
             "adb": self.adb,
+            "problem": self.problem,
         }
 
 
@@ -90,7 +93,11 @@ def up(
     *,
     boot_seconds: float = 1.0,
     timeout: float = 60.0,
+    strict: bool = True,
 ) -> list[SimStatus]:
+    """Start the virtual devices that are down and adb-connect them all. A device that
+    does not come up raises (strict), or is reported in its status' `problem` (what
+    `lab run` wants: the others still run, the sick one fails its health check)."""
     devices = virtual_devices(inventory, only)
     folder = sim_dir()
     started: list[tuple[Device, subprocess.Popen]] = []
@@ -127,10 +134,30 @@ def up(
         log.close()
         started.append((device, process))
     deadline = time.monotonic() + timeout
+    problems: dict[str, str] = {}
     for device, process in started:
-        _wait_record(device, process, folder, deadline)
-    _attach(inventory, devices, deadline)
-    return status(inventory, only)
+        try:
+            _wait_record(device, process, folder, deadline)
+        except LabError as exc:
+            problems[device.id] = str(exc)
+    fresh = {device.id for device, _ in started} - set(problems)
+    # a device already running needs only a connect: do not spend the boot timeout on it
+    quick = min(deadline, time.monotonic() + 5.0)
+    with ThreadPoolExecutor(max_workers=max(1, len(devices))) as pool:
+        found = pool.map(
+            lambda d: _attach(inventory, d, d.id in fresh, deadline if d.id in fresh else quick),
+            [d for d in devices if d.id not in problems],
+        )
+        problems.update({device_id: problem for device_id, problem in found if problem})
+    if problems and strict:
+        raise LabError(
+            "\n".join(problems[d] for d in sorted(problems)),
+            hint=f"device logs: {folder}/<id>.log",
+        )
+    rows = status(inventory, only)
+    for row in rows:
+        row.problem = problems.get(row.id, "")
+    return rows
 
 
 def _wait_record(device: Device, process: subprocess.Popen, folder: Path, deadline: float) -> None:
@@ -149,35 +176,40 @@ def _wait_record(device: Device, process: subprocess.Popen, folder: Path, deadli
     )
 
 
-def _attach(inventory: Inventory, devices: list[Device], deadline: float) -> None:
-    """`adb connect` each device and wait until adb sees it booted."""
-    for device in devices:
-        server = AdbServer(device.adb_server(inventory.farm))
+def _attach(
+    inventory: Inventory, device: Device, wait_boot: bool, deadline: float
+) -> tuple[str, str]:
+    """`adb connect` the device and, when it was just started, wait until adb sees it
+    booted. (device id, problem) with an empty problem when it is attached."""
+    server = AdbServer(device.adb_server(inventory.farm))
+    serial = device.adb.serial
+    try:
         server.ensure_running()
-        serial = device.adb.serial
         if server.states().get(serial) != "device":
             with contextlib.suppress(LabError):
-                server.disconnect(
-                    serial
-                )  # a stale "offline" entry would answer "already connected"
+                # a stale "offline" entry would answer "already connected"
+                server.disconnect(serial)
             server.connect(serial)
-        handle = server.client().device(serial)
-        while True:
-            try:
-                state = server.states().get(serial)
-                if (
-                    state == "device"
-                    and handle.shell("getprop sys.boot_completed", timeout=3).strip() == "1"
-                ):
-                    break
-            except (adbutils.AdbError, adbutils.AdbTimeout, OSError):
-                pass
-            if time.monotonic() > deadline:
-                raise LabError(
-                    f"{device.id}: adb did not see it booted in time (state {state})",
-                    hint=f"see {sim_dir() / (device.id + '.log')}",
-                )
-            time.sleep(0.1)
+    except LabError as exc:
+        return device.id, f"{device.id}: {exc.message}"
+    handle = server.client().device(serial)
+    state = ""
+    while True:
+        try:
+            state = server.states().get(serial, "absent")
+            if state == "device" and (
+                not wait_boot
+                or handle.shell("getprop sys.boot_completed", timeout=3).strip() == "1"
+            ):
+                return device.id, ""
+        except (adbutils.AdbError, adbutils.AdbTimeout, OSError, LabError):
+            pass
+        if time.monotonic() > deadline:
+            return device.id, (
+                f"{device.id}: adb did not see it {'booted' if wait_boot else 'online'} in time "
+                f"(state {state or 'unknown'}); see {sim_dir() / (device.id + '.log')}"
+            )
+        time.sleep(0.1)
 
 
 def down(

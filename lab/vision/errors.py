@@ -3,7 +3,7 @@ VisionMismatch (an AssertionError, so the test fails rather than breaks)."""
 
 from __future__ import annotations
 
-from lab.errors import LabError
+from lab.errors import Category, LabError
 
 
 class VisionError(LabError):
@@ -11,7 +11,9 @@ class VisionError(LabError):
 
 
 class VisionMismatch(AssertionError):
-    """The screen does not match; the message starts with 'vision mismatch'."""
+    """The screen does not match (an AssertionError: the test fails, it does not break)."""
+
+    category = Category.VISION_MISMATCH
 
     def __init__(self, message: str) -> None:
         super().__init__(f"vision mismatch: {message}")

@@ -45,3 +45,17 @@ def test_contract_breaks_on_an_import_of_lab_sim(tree, offender):
     module = offender.removesuffix(".py").replace("/", ".")
     assert module in done.stdout
     assert "BROKEN" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("offender", "imports"),
+    [
+        ("lab/vision/peeking.py", "from lab.device.dut import Dut\n"),  # vision stays pure
+        ("lab/device/peeking.py", "import lab.plugin\n"),  # a floor never imports up
+        ("lab/inventory/peeking.py", "import lab.report\n"),
+    ],
+)
+def test_layers_contract_breaks_on_an_upward_import(tree, offender, imports):
+    (tree / offender).write_text(imports)
+    done = _lint(tree)
+    assert done.returncode != 0 and "Floors" in done.stdout and "BROKEN" in done.stdout

@@ -3,7 +3,9 @@ console's expect, the UI's reconnect, and screenshots that refuse to lie."""
 
 from __future__ import annotations
 
+import os
 import time
+from pathlib import Path
 
 import pytest
 
@@ -93,3 +95,105 @@ def test_a_capture_that_is_not_a_png_is_refused(make_dut, monkeypatch):
 def test_screenshot_is_bgr_at_display_size(make_dut):
     image = make_dut("t-headset").screenshot()
     assert image.shape == (1600, 2880, 3)
+
+
+def _touches(dut: Dut, x: int, y: int) -> int:
+    log = dut.shell(["logcat", "-d", "-s", "InputDispatcher"]).stdout
+    return log.count(f"touch ({x},{y})")
+
+
+def test_a_tap_answered_late_happens_exactly_once(farm, make_dut):
+    """Rule 3: the agent carries out the tap, then answers after the timeout. The harness
+    says timeout and does not tap again (on a payment screen a second tap is a second
+    payment); the device's input log shows one touch."""
+    dut = make_dut("t-phone", timeout=2)
+    dut.ui.press("home")
+    x, y = 540, 2200  # empty launcher space: the touch lands on nothing
+    before = _touches(dut, x, y)
+    farm.fault("t-phone", "slow-agent", "--value", "4", "--seconds", "20")
+    try:
+        with pytest.raises(DeviceTimeout, match="not repeated: it may have happened"):
+            dut.ui.click(x, y)
+    finally:
+        farm.fault("t-phone", "all", "--clear")
+    time.sleep(4.5)  # past the agent's late answer: a repeat would have landed by now
+    assert _touches(dut, x, y) - before == 1
+
+
+def test_reads_are_asked_again_after_a_timeout(farm, make_dut):
+    dut = make_dut("t-phone", timeout=2)
+    dut.ui.press("home")
+    farm.fault("t-phone", "slow-agent", "--value", "3", "--seconds", "1.5")
+    assert dut.ui.info["displayWidth"] == 1080  # the first ask times out, the second answers
+    assert dut.ui.reconnects == 1
+
+
+def test_a_push_to_a_stalled_device_fails_within_its_timeout(farm, make_dut, tmp_path):
+    payload = tmp_path / "big.bin"
+    payload.write_bytes(os.urandom(4 << 20))
+    dut = make_dut("t-tv")
+    farm.fault("t-tv", "slow", "--value", "0.5", "--seconds", "20")
+    started = time.monotonic()
+    try:
+        with pytest.raises(DeviceTimeout, match="push"):
+            dut.adb.push(payload, "/data/local/tmp/big.bin", timeout=2)
+        assert time.monotonic() - started < 3.5
+        started = time.monotonic()
+        with pytest.raises(DeviceTimeout, match="pull"):
+            dut.adb.pull("/system/bin/toybox", tmp_path / "toybox", timeout=2)
+        assert time.monotonic() - started < 3.5
+        assert not (tmp_path / "toybox").exists()  # no half file left behind
+    finally:
+        farm.fault("t-tv", "all", "--clear")
+
+
+def test_push_pull_read_and_install_through_the_harness(make_dut, tmp_path):
+    import uiautomator2
+
+    dut = make_dut("t-phone")
+    payload = os.urandom(3 << 20)
+    (tmp_path / "up.bin").write_bytes(payload)
+    dut.adb.push(tmp_path / "up.bin", "/data/local/tmp/harness.bin")
+    dut.adb.pull("/data/local/tmp/harness.bin", tmp_path / "down.bin")
+    assert (tmp_path / "down.bin").read_bytes() == payload
+    assert dut.adb.read_file("/data/local/tmp/harness.bin") == payload
+    with pytest.raises(DeviceError, match="larger than 1000 bytes"):
+        dut.adb.read_file("/data/local/tmp/harness.bin", limit=1000)
+    apk = Path(uiautomator2.__file__).parent / "assets" / "app-uiautomator.apk"
+    dut.adb.install(apk)
+    assert "com.github.uiautomator" in dut.adb.packages()
+    (tmp_path / "not.apk").write_bytes(b"not a zip")
+    with pytest.raises(DeviceError, match="INSTALL_PARSE_FAILED_NOT_APK"):
+        dut.adb.install(tmp_path / "not.apk")
+
+
+def test_shell_takes_an_argv_list_quoted_for_the_device(make_dut):
+    dut = make_dut("t-phone")
+    tricky = ["printf", "%s|", "two words", "$(id)", "a;b", "it's", ""]
+    assert dut.shell(tricky).stdout == "two words|$(id)|a;b|it's||"
+
+
+def test_shell_output_is_capped_and_says_so(make_dut):
+    from lab.device.adb import OUTPUT_LIMIT
+
+    result = make_dut("t-phone", timeout=30).shell(
+        f"head -c {OUTPUT_LIMIT + 5000} /dev/zero | tr '\\0' x"
+    )
+    assert result.truncated and len(result.stdout) < OUTPUT_LIMIT + 200
+    assert result.stdout.endswith(f"[5000 bytes cut: over {OUTPUT_LIMIT} bytes]")
+
+
+def test_logcat_service_keeps_lines_across_a_reboot(make_dut):
+    dut = make_dut("t-spare", timeout=30)
+    dut.start_services()
+    logcat = dut.services["logcat"]
+    mark = logcat.mark()
+    dut.shell(["log", "-t", "LabReboot", "before"])
+    dut.reboot(timeout=60)
+    dut.shell(["log", "-t", "LabReboot", "after"])
+    deadline = time.monotonic() + 10
+    while "LabReboot: after" not in logcat.excerpt(mark) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    text = logcat.excerpt(mark)
+    assert "LabReboot: before" in text and "LabReboot: after" in text
+    assert logcat.is_alive

@@ -3,13 +3,12 @@ parallel devices without double leases, and a device dying mid-run."""
 
 from __future__ import annotations
 
-import re
 import subprocess
 import time
 from pathlib import Path
 
 from lab.farm.leases import overlaps
-from lab.report.categories import CATEGORIES
+from lab.report.categories import category_of as _category
 from tests.farm import LAB
 from tests.harness.runs import attachment, labels, results, write_suite
 
@@ -29,17 +28,6 @@ def test_passes(dut, attach):
 
 def _run(farm, *args: str) -> subprocess.CompletedProcess:
     return farm.lab("run", *args, "--inventory", str(farm.inventory), check=False, timeout=300)
-
-
-def _category(result: dict) -> str:
-    """The Allure category a result lands in: the first whose statuses and message match."""
-    message = result["statusDetails"]["message"]
-    return next(
-        c["name"]
-        for c in CATEGORIES
-        if result["status"] in c["matchedStatuses"]
-        and re.fullmatch(str(c.get("messageRegex", "[\\s\\S]*")), message)
-    )
 
 
 def test_a_failure_leaves_screenshot_hierarchy_logcat_and_console(farm, tmp_path):
@@ -116,6 +104,12 @@ def test_three_devices_at_once_never_share_a_device(farm, tmp_path):
         json.loads(line)["holder"].rsplit(":", 1)[-1] for line in log.read_text().splitlines()
     }
     assert {"gw0", "gw1", "gw2"} <= holders
+    # each device stays with one worker (its tests form an xdist group)
+    recent = [json.loads(line) for line in log.read_text().splitlines()]
+    recent = [e for e in recent if e["t"] >= time.time() - (time.monotonic() - started) - 1]
+    for device in devices:
+        workers = {e["holder"] for e in recent if e["device"] == device and e["event"] == "acquire"}
+        assert len(workers) == 1, (device, workers)
 
 
 LONG = """

@@ -41,7 +41,7 @@ def test_slow_responses(farm):
 
 
 def test_drop_adb_then_the_server_reconnects(farm):
-    farm.fault("t-tv", "drop-adb")
+    farm.fault("t-tv", "drop-adb", "--seconds", "1")
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         done = farm.adb(SERIAL, "shell", "echo again", timeout=10)

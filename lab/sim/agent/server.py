@@ -7,6 +7,7 @@ import contextlib
 import json
 import logging
 import socket
+import time
 from http.server import BaseHTTPRequestHandler
 
 from lab.sim.agent.rpc import AgentMethods, RpcError
@@ -60,6 +61,9 @@ class _Handler(BaseHTTPRequestHandler):
             request_id = request.get("id")
             result = self.server.methods.call(request["method"], request.get("params"))
             body = {"jsonrpc": "2.0", "id": request_id, "result": result}
+            faults = self.server.methods.system.faults
+            if faults.active("slow-agent"):  # the action is done; the answer comes late
+                time.sleep(faults.value("slow-agent", 5.0))
         except RpcError as exc:
             body = {
                 "jsonrpc": "2.0",

@@ -38,11 +38,20 @@ class ApkInfo:
     input_methods: tuple[str, ...] = ()  # services that are input methods (full names)
 
 
+MAX_MANIFEST = 4 << 20  # inflated: a zip bomb of a manifest is refused, not expanded
+
+
 def read_apk(data: bytes) -> ApkInfo:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            manifest = archive.read("AndroidManifest.xml")
-    except (zipfile.BadZipFile, KeyError, OSError):
+            entry = archive.getinfo("AndroidManifest.xml")
+            if entry.file_size > MAX_MANIFEST:
+                raise ApkError("INSTALL_PARSE_FAILED_MANIFEST_MALFORMED")
+            with archive.open(entry) as handle:
+                manifest = handle.read(MAX_MANIFEST + 1)
+            if len(manifest) > MAX_MANIFEST:  # the header lied about the size
+                raise ApkError("INSTALL_PARSE_FAILED_MANIFEST_MALFORMED")
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, NotImplementedError):
         raise ApkError("INSTALL_PARSE_FAILED_NOT_APK") from None
     try:
         return _parse_manifest(manifest)

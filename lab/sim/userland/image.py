@@ -21,7 +21,7 @@ from lab.errors import LabError
 
 HERE = Path(__file__).parent
 SOURCE = HERE / "tosbox.c"
-IMAGE_VERSION = "6"  # bump when the layout below changes
+IMAGE_VERSION = "7"  # bump when the layout below changes
 
 # Commands the device's system server answers (lab/sim/android/commands): each is a link
 # to tosbox, which hands its argv and stdio to the server, like a binder client.
@@ -57,6 +57,14 @@ PROGRAMS = {  # name in /system/bin -> (Debian package, candidate host paths)
     "sh": ("mksh", ("/usr/bin/mksh", "/bin/mksh")),
     "toybox": ("toybox", ("/usr/bin/toybox", "/bin/toybox")),
     "awk": ("original-awk", ("/usr/bin/original-awk",)),
+    # Android's toybox has these; Debian builds toybox without them, so the GNU ones stand in
+    "tr": ("coreutils", ("/usr/bin/tr", "/bin/tr")),
+    "dd": ("coreutils", ("/usr/bin/dd", "/bin/dd")),
+    "expr": ("coreutils", ("/usr/bin/expr", "/bin/expr")),
+    "stty": ("coreutils", ("/usr/bin/stty", "/bin/stty")),
+    "diff": ("diffutils", ("/usr/bin/diff",)),
+    "gzip": ("gzip", ("/usr/bin/gzip", "/bin/gzip")),
+    "getopt": ("util-linux", ("/usr/bin/getopt",)),
 }
 
 MKSHRC = r"""# /system/etc/mkshrc: interactive shells (adb shell, serial console) read it via $ENV

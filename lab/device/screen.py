@@ -1,5 +1,6 @@
-"""The pytest-facing vision layer: `dut.screen.assert_matches("settings")`, finding and
-waiting for images on a device's screen."""
+"""Screen checks on a device: goldens, images, QR codes and text on its live screen
+(`dut.screen`). lab.vision does the pure image work; this layer takes the screenshots,
+waits, and attaches what a failure needs."""
 
 from __future__ import annotations
 
