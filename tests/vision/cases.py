@@ -23,7 +23,7 @@ class Shot:
     density: int
     eye_width: int | None  # a stereo panel shows every element twice
     elements: list[tuple[str, tuple[int, int, int, int]]]  # (text, bounds)
-    texts: set[str]  # every text and description on the screen
+    texts: list[str]  # every text and description on the screen, repeats included
 
     def shows(self, text: str) -> bool:
         return any(text in shown for shown in self.texts)
@@ -72,13 +72,15 @@ def take_shots(duts: dict[str, Dut]) -> list[Shot]:
     return taken
 
 
-def texts(hierarchy: str) -> set[str]:
-    return {
-        value
-        for node in views(hierarchy)
-        for value in (node.get("text"), node.get("content-desc"))
-        if value
-    }
+def texts(hierarchy: str) -> list[str]:
+    """Texts of the screen, each as often as it shows (a string shown twice, as the
+    device name and the model can be, has two right answers: cases leave it out)."""
+    found = []
+    for node in views(hierarchy):
+        for value in dict.fromkeys((node.get("text"), node.get("content-desc"))):
+            if value:
+                found.append(value)
+    return found
 
 
 def _ink(
