@@ -23,6 +23,8 @@ _WRITE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
 
 
 def sync(system: AndroidSystem):
+    shell = _ShellSystem(system)  # adbd runs sync as the shell user on a user build
+
     def run(stream: Stream) -> None:
         reader = StreamReader(stream)
         try:
@@ -38,11 +40,19 @@ def sync(system: AndroidSystem):
                 if handler is None:
                     _fail(stream, f"unknown sync request {request!r}")
                     return
-                handler(system, stream, reader, path)
+                handler(shell, stream, reader, path)
         except StreamClosed:
             return
 
     return run
+
+
+class _ShellSystem:
+    """The system as sync sees it: its files opened with the shell user's rights."""
+
+    def __init__(self, system: AndroidSystem) -> None:
+        self.files = system.files.as_shell()
+        self.log = system.log
 
 
 def _stat1(system, stream, reader, path) -> None:

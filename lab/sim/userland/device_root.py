@@ -36,6 +36,10 @@ def prepare_root(root: Path) -> None:
     for folder in FOLDERS:
         (root / folder).mkdir(parents=True, exist_ok=True)
     os.chmod(root / "data/local/tmp", 0o771)
+    # as on a device, the shell may pass through these but not list or write them (they
+    # belong to `system` there; here everything is uid 2000, so the owner bits say no)
+    for private in ("data/app", "data/system"):
+        os.chmod(root / private, 0o111)
     for name, target in LINKS.items():
         link = root / name
         if not link.is_symlink():

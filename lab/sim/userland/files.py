@@ -19,11 +19,18 @@ _DIR = os.O_RDONLY | os.O_DIRECTORY
 
 
 class DeviceFiles:
-    def __init__(self, zygote: Zygote) -> None:
+    """`as_shell`: every open with the shell user's rights (adbd's sync on a user build);
+    otherwise with the system's (the package manager storing an APK)."""
+
+    def __init__(self, zygote: Zygote, as_shell: bool = False) -> None:
         self._zygote = zygote
+        self._as_shell = as_shell
+
+    def as_shell(self) -> DeviceFiles:
+        return DeviceFiles(self._zygote, as_shell=True)
 
     def open(self, path: str, flags: int = READ, mode: int = 0o644) -> int:
-        return self._zygote.open(_absolute(path), flags, mode)
+        return self._zygote.open(_absolute(path), flags, mode, as_shell=self._as_shell)
 
     def read_bytes(self, path: str) -> bytes:
         with os.fdopen(self.open(path), "rb") as handle:
@@ -34,7 +41,7 @@ class DeviceFiles:
             handle.write(data)
 
     def mkdirs(self, path: str, mode: int = 0o755) -> None:
-        self._zygote.mkdirs(_absolute(path), mode)
+        self._zygote.mkdirs(_absolute(path), mode, as_shell=self._as_shell)
 
     def stat(self, path: str, follow: bool = True) -> os.stat_result:
         """stat (or lstat) of `path` as the device sees it."""

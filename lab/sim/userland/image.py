@@ -21,7 +21,7 @@ from lab.errors import LabError
 
 HERE = Path(__file__).parent
 SOURCE = HERE / "tosbox.c"
-IMAGE_VERSION = "7"  # bump when the layout below changes
+IMAGE_VERSION = "8"  # bump when the layout below changes
 
 # Commands the device's system server answers (lab/sim/android/commands): each is a link
 # to tosbox, which hands its argv and stdio to the server, like a binder client.

@@ -34,7 +34,9 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <linux/capability.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -293,6 +295,48 @@ static int mkdirs(char *path, mode_t mode) {
     return mkdir(path, mode) < 0 && errno != EEXIST ? -1 : 0;
 }
 
+/* Open `path` as the shell user would: in a child that gave up init's capabilities, so
+ * the file modes decide (adbd's sync runs as shell on a user build). */
+static int drop_capabilities(struct conn *c) {
+    struct __user_cap_header_struct header = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct data[2];
+    memset(data, 0, sizeof data);
+    if (syscall(SYS_capset, &header, data) < 0) {
+        reply_code(c->fd, 'E', errno, "capset");
+        return -1;
+    }
+    return 0;
+}
+
+static int mkdirs(char *path, mode_t mode);
+
+static void as_shell(struct conn *c, char op, char *path, int flags, mode_t mode) {
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (drop_capabilities(c) < 0) _exit(1);
+        if (op == 'm') {
+            if (mkdirs(path, mode) < 0) reply_code(c->fd, 'E', errno, path);
+            else reply_code(c->fd, 'K', 0, NULL);
+            _exit(0);
+        }
+        int fd = open(path, flags | O_CLOEXEC | O_NONBLOCK, mode);
+        if (fd < 0) {
+            reply_code(c->fd, 'E', errno, path);
+            _exit(1);
+        }
+        if (!(flags & O_NONBLOCK)) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+        send_msg(c->fd, "F", 1, &fd, 1);
+        _exit(0);
+    }
+    if (pid < 0) {
+        reply_code(c->fd, 'E', errno, "fork");
+        return;
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+}
+
 static void one_shot(struct conn *c, struct msg *m) {
     char op = m->data[0];
     if (m->len < 10 || m->data[m->len - 1] != 0) {
@@ -301,7 +345,9 @@ static void one_shot(struct conn *c, struct msg *m) {
     }
     uint32_t a = u32_at(m, 1), b = u32_at(m, 5);
     char *path = m->data + 9;
-    if (op == 'O') {
+    if (op == 'o' || op == 'm') {
+        as_shell(c, op, path, (int)a, (mode_t)b);
+    } else if (op == 'O') {
         /* O_NONBLOCK first so a FIFO never blocks PID 1, then back to what was asked */
         int fd = open(path, (int)a | O_CLOEXEC | O_NONBLOCK, (mode_t)b);
         if (fd < 0) {

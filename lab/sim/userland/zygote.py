@@ -201,11 +201,13 @@ class Zygote:
         sock.close()
         raise _error(reply)
 
-    def open(self, path: str, flags: int, mode: int = 0o644) -> int:
-        """An fd for `path` resolved inside the device's root; OSError as open(2) fails."""
+    def open(self, path: str, flags: int, mode: int = 0o644, as_shell: bool = False) -> int:
+        """An fd for `path` resolved inside the device's root; OSError as open(2) fails.
+        `as_shell`: with the shell user's rights (file modes apply), not init's."""
         sock = self._connect()
         with sock:
-            sock.sendall(b"O" + struct.pack("<II", flags, mode) + path.encode() + b"\0")
+            op = b"o" if as_shell else b"O"
+            sock.sendall(op + struct.pack("<II", flags, mode) + path.encode() + b"\0")
             reply, fds, _, _ = socket.recv_fds(sock, 1024, 1)
         if reply[:1] == b"F" and fds:
             return fds[0]
@@ -213,8 +215,9 @@ class Zygote:
             os.close(fd)
         raise _error(reply, path)
 
-    def mkdirs(self, path: str, mode: int = 0o755) -> None:
-        self._simple(b"M" + struct.pack("<II", 0, mode) + path.encode() + b"\0", path)
+    def mkdirs(self, path: str, mode: int = 0o755, as_shell: bool = False) -> None:
+        op = b"m" if as_shell else b"M"
+        self._simple(op + struct.pack("<II", 0, mode) + path.encode() + b"\0", path)
 
     def kill(self, pid: int, sig: int) -> None:
         self._simple(b"K" + struct.pack("<Ii", pid, sig) + b"-\0", f"pid {pid}")
