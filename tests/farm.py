@@ -14,6 +14,19 @@ import pytest
 
 from tests.adb_keys import adb_public_key, new_key
 
+# Each pytest-xdist worker runs its own farm on its own ports (and runtime folder), so test
+# files can run in parallel; the adb server is shared (serials differ).
+WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+BASE = 6620 + 40 * WORKER
+PORTS = {
+    "t-watch": BASE,
+    "t-tv": BASE + 2,
+    "t-headset": BASE + 4,
+    "t-phone": BASE + 6,
+    "t-spare": BASE + 8,
+    "t-locked": BASE + 10,
+    "t-stranger": BASE + 12,
+}
 BIN = Path(sys.executable).parent
 LAB = str(BIN / "lab")
 ADB = str(Path(adbutils.__file__).parent / "binaries" / "adb")
@@ -24,7 +37,7 @@ DEVICES = """
     model: TOS Watch W1
     platform: TOS+ 1.2
     virtual: true
-    adb: {serial: "127.0.0.1:6620"}
+    adb: {serial: "127.0.0.1:%(t_watch)s"}
     console: {url: pty}
     display: {width: 454, height: 454, density: 320, shape: round}
     capabilities: [touch, round_display, battery, console]
@@ -33,7 +46,7 @@ DEVICES = """
     model: TOS Vision T55
     platform: TOS+ 1.2
     virtual: true
-    adb: {serial: "127.0.0.1:6622"}
+    adb: {serial: "127.0.0.1:%(t_tv)s"}
     console: {url: pty}
     display: {width: 1920, height: 1080, density: 320}
     capabilities: [dpad, console]
@@ -42,7 +55,7 @@ DEVICES = """
     model: TOS Immerse H2
     platform: TOS+ 1.2
     virtual: true
-    adb: {serial: "127.0.0.1:6624"}
+    adb: {serial: "127.0.0.1:%(t_headset)s"}
     console: {url: pty}
     display: {width: 2880, height: 1600, density: 560, shape: stereo}
     capabilities: [stereo_display, dpad, battery, console]
@@ -51,7 +64,7 @@ DEVICES = """
     model: TOS Phone P10
     platform: TOS+ 1.2
     virtual: true
-    adb: {serial: "127.0.0.1:6626"}
+    adb: {serial: "127.0.0.1:%(t_phone)s"}
     console: {url: pty}
     display: {width: 1080, height: 2340, density: 440}
     capabilities: [touch, battery, console]
@@ -60,7 +73,7 @@ DEVICES = """
     model: TOS Phone P10
     platform: TOS+ 1.2
     virtual: true
-    adb: {serial: "127.0.0.1:6628"}
+    adb: {serial: "127.0.0.1:%(t_spare)s"}
     console: {url: pty}
     display: {width: 1080, height: 2340, density: 440}
     capabilities: [touch, console]
@@ -69,14 +82,14 @@ DEVICES = """
     model: TOS Watch W1
     platform: TOS+ 1.2
     virtual: true
-    adb: {serial: "127.0.0.1:6630", auth: required, authorized_keys: ["%(ours)s"]}
+    adb: {serial: "127.0.0.1:%(t_locked)s", auth: required, authorized_keys: ["%(ours)s"]}
     display: {width: 454, height: 454, density: 320, shape: round}
   - id: t-stranger
     class: watch
     model: TOS Watch W1
     platform: TOS+ 1.2
     virtual: true
-    adb: {serial: "127.0.0.1:6632", auth: required, authorized_keys: ["%(foreign)s"]}
+    adb: {serial: "127.0.0.1:%(t_stranger)s", auth: required, authorized_keys: ["%(foreign)s"]}
     display: {width: 454, height: 454, density: 320, shape: round}
 """
 
@@ -134,7 +147,8 @@ def start_farm(tmp_path_factory: pytest.TempPathFactory) -> Farm:
     foreign = folder / "foreign.pub"
     foreign.write_text(adb_public_key(new_key()))
     inventory = folder / "farm.yaml"
-    inventory.write_text("devices:" + DEVICES % {"ours": _adb_key(), "foreign": foreign})
+    ports = {device.replace("-", "_"): port for device, port in PORTS.items()}
+    inventory.write_text("devices:" + DEVICES % {"ours": _adb_key(), "foreign": foreign, **ports})
     env = {**os.environ, "LAB_RUNTIME_DIR": str(folder / "runtime"), "COLUMNS": "200"}
     farm = Farm(inventory, env)
     farm.lab(
@@ -171,9 +185,7 @@ SIZES = {
     "t-phone": (1080, 2340),
 }
 SERIALS = {
-    "t-watch": "127.0.0.1:6620",
-    "t-tv": "127.0.0.1:6622",
-    "t-headset": "127.0.0.1:6624",
-    "t-phone": "127.0.0.1:6626",
-    "t-spare": "127.0.0.1:6628",
+    device: f"127.0.0.1:{PORTS[device]}"
+    for device in ("t-watch", "t-tv", "t-headset", "t-phone", "t-spare")
 }
+LOCKED, STRANGER = PORTS["t-locked"], PORTS["t-stranger"]

@@ -12,7 +12,7 @@ from adb_shell.adb_device import AdbDeviceTcp
 from adb_shell.auth.sign_cryptography import CryptographySigner
 from adb_shell.exceptions import AdbConnectionError, DeviceAuthError, TcpTimeoutException
 
-from tests.farm import SERIALS
+from tests.farm import LOCKED, SERIALS
 
 pytestmark = pytest.mark.client("adb-shell")
 PHONE_PORT = int(SERIALS["t-phone"].rsplit(":", 1)[1])
@@ -30,7 +30,7 @@ def device(farm):
 def locked(farm):
     """t-locked: auth required; it trusts the key of this host's adb server."""
     farm.lab("sim", "up", "--inventory", str(farm.inventory), "--only", "t-locked")
-    yield 6630
+    yield LOCKED
     farm.lab("sim", "down", "--inventory", str(farm.inventory), "--only", "t-locked")
 
 

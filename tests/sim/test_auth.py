@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+from tests.farm import LOCKED, STRANGER
+
 
 def _state(farm, serial: str, want: str, timeout: float = 20) -> str:
     state = ""
@@ -29,7 +31,7 @@ def test_known_key_gets_in_and_a_stranger_stays_unauthorized(farm):
         "--boot-seconds",
         "0.2",
     )
-    assert farm.adb("127.0.0.1:6630", "shell", "echo in").stdout.strip() == "in"
+    assert farm.adb(f"127.0.0.1:{LOCKED}", "shell", "echo in").stdout.strip() == "in"
     done = farm.lab(
         "sim",
         "up",
@@ -42,7 +44,7 @@ def test_known_key_gets_in_and_a_stranger_stays_unauthorized(farm):
         check=False,
     )
     assert done.returncode == 2 and "t-stranger" in done.stderr  # never booted as far as adb sees
-    assert _state(farm, "127.0.0.1:6632", "unauthorized") == "unauthorized"
+    assert _state(farm, f"127.0.0.1:{STRANGER}", "unauthorized") == "unauthorized"
     farm.lab(
         "sim",
         "down",
@@ -66,7 +68,7 @@ def test_a_known_public_key_without_a_signature_stays_unauthorized(farm):
     farm.lab("sim", "up", "--inventory", str(farm.inventory), "--only", "t-locked")
     try:
         known = (Path.home() / ".android" / "adbkey.pub").read_bytes()
-        with raw_adb.connect(6630, timeout=3) as sock:
+        with raw_adb.connect(LOCKED, timeout=3) as sock:
             sock.sendall(raw_adb.hello())
             command, kind, _, token = raw_adb.read_packet(sock)
             assert (command, kind, len(token)) == (raw_adb.AUTH, 1, 20)  # a token to sign

@@ -6,6 +6,8 @@ import time
 
 import serial
 
+from tests.farm import SERIALS
+
 
 def _read_until(port: serial.Serial, needle: bytes, timeout: float = 10) -> bytes:
     seen = b""
@@ -38,7 +40,7 @@ def test_boot_banner_after_adb_reboot(farm):
     # like a UART, the banner is seen by whoever is attached at boot (pyserial flushes on open)
     path = farm.status()["t-spare"]["console"]
     with serial.Serial(path, 115200, timeout=0.2) as port:
-        assert farm.adb("127.0.0.1:6628", "reboot").returncode == 0
+        assert farm.adb(SERIALS["t-spare"], "reboot").returncode == 0
         banner = _read_until(port, b"boot completed", timeout=20)
     assert b"Booting Linux" in banner and b"Machine model: TOS Phone P10" in banner
     assert b"build fingerprint tos/" in banner

@@ -8,7 +8,9 @@ import adbutils
 import numpy as np
 import pytest
 
-SERIAL = "127.0.0.1:6622"  # t-tv
+from tests.farm import SERIALS
+
+SERIAL = SERIALS["t-tv"]
 
 
 def test_black_screen_then_clear(farm):
