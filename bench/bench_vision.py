@@ -155,6 +155,14 @@ def _shot(shots: list[Shot], name: str) -> Shot:
     return next(s for s in shots if s.name == name)
 
 
+def _foreign() -> Outcome:
+    """Screens unlike ours (seeds apart from the tests'), the same counts."""
+    from tests.vision import foreign
+
+    cases = foreign.positives(POSITIVES, seed=31) + foreign.negatives(NEGATIVES, seed=33)
+    return _ours(cases, with_density=False)
+
+
 def run() -> list[tuple[str, str]]:
     shots = _shots()
     cases = positives(shots, POSITIVES) + negatives(shots, NEGATIVES)
@@ -166,6 +174,8 @@ def run() -> list[tuple[str, str]]:
     known, unknown = _ours(cases, with_density=True), _ours(cases, with_density=False)
     rows.append(("ours, template and screen densities known", known.describe()))
     rows.append(("ours, unknown scale", unknown.describe()))
+    print("  foreign screens (tests/vision/foreign.py)...", file=sys.stderr, flush=True)
+    rows.append(("ours, foreign screens with look-alikes, no density", _foreign().describe()))
     if not BENCH_PYTHON.exists():
         rows.append(("Airtest", f"not run: {BENCH_PYTHON} is missing (`make bench` makes it)"))
         return rows
