@@ -80,9 +80,10 @@ class LogBuffer:
         with self._changed:
             return [e for e in self._entries if e.seq > seq]
 
-    def last_seq(self) -> int:
+    def snapshot(self) -> tuple[list[Entry], int]:
+        """The entries now and the sequence number to follow on from, taken at one instant."""
         with self._changed:
-            return self._seq
+            return list(self._entries), self._seq
 
     def wait(self, seq: int, timeout: float) -> None:
         with self._changed:

@@ -62,7 +62,9 @@ def logcat(system: AndroidSystem, proc: Proc) -> int:
             return False
         return log_filter.accepts(entry)
 
-    entries = [e for e in system.logcat.since(0) if wanted(e)]
+    # follow on from the snapshot's instant: a line logged meanwhile is neither lost nor doubled
+    history, seq = system.logcat.snapshot()
+    entries = [e for e in history if wanted(e)]
     if options["since"] is not None:
         entries = [e for e in entries if e.when >= options["since"]]
     if options["last"] is not None:
@@ -76,7 +78,6 @@ def logcat(system: AndroidSystem, proc: Proc) -> int:
         printed += 1
     if options["dump"]:
         return 0
-    seq = system.logcat.last_seq()
     while not proc.cancelled.is_set():
         system.logcat.wait(seq, 0.5)
         for entry in system.logcat.since(seq):
