@@ -100,8 +100,9 @@ def up(
     `lab run` wants: the others still run, the sick one fails its health check)."""
     devices = virtual_devices(inventory, only)
     folder = sim_dir()
-    started: list[tuple[Device, subprocess.Popen]] = []
     image = None
+    # check every device before starting any: a usage error leaves nothing running behind it
+    to_start: list[tuple[Device, DeviceSpec]] = []
     for device in devices:
         if _running(device.id):
             continue
@@ -121,6 +122,9 @@ def up(
                 hint=f"stop that process, or give {device.id} another adb.serial port "
                 f"in {inventory.path}",
             )
+        to_start.append((device, spec))
+    started: list[tuple[Device, subprocess.Popen]] = []
+    for device, spec in to_start:
         shutil.rmtree(folder / device.id, ignore_errors=True)  # a fresh device every start
         (folder / f"{device.id}.spec").write_text(spec.to_json())
         log = open(folder / f"{device.id}.log", "ab")  # noqa: SIM115 - handed to the child

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import os
 import signal
 import socket
@@ -22,12 +24,21 @@ def test_status_lists_console_paths(farm):
     assert rows["t-locked"]["state"] in ("stopped", "dead")
 
 
-def test_busy_port_is_a_clear_error(farm, tmp_path):
+def test_busy_port_is_a_clear_error_and_starts_nothing(farm, tmp_path):
     squatter = socket.create_server(("127.0.0.1", 0))
     port = squatter.getsockname()[1]
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        free = probe.getsockname()[1]
     inventory = tmp_path / "busy.yaml"
     inventory.write_text(f"""
 devices:
+  - id: free-1
+    class: watch
+    model: W
+    platform: TOS+ 1.2
+    virtual: true
+    adb: {{serial: "127.0.0.1:{free}"}}
+    display: {{width: 454, height: 454, density: 320, shape: round}}
   - id: busy-1
     class: watch
     model: W
@@ -43,6 +54,9 @@ devices:
     assert done.returncode == 2
     assert f"port {port}" in done.stderr and "busy" in done.stderr
     assert "Traceback" not in done.stderr
+    status = json.loads(farm.lab("sim", "status", "--json", "--inventory", str(inventory)).stdout)
+    rows = {row["id"]: row for row in status["devices"]}
+    assert rows["free-1"]["state"] == "stopped"  # nothing left running behind the error
 
 
 def test_unknown_only_id(farm):
