@@ -6,14 +6,28 @@ from __future__ import annotations
 import pytest
 
 from tests import fidelity
-from tests.farm import Farm, start_farm
+from tests.farm import Farm, lab_home, start_farm, start_sandbox
 
 
 @pytest.fixture(scope="session")
-def farm(tmp_path_factory: pytest.TempPathFactory):
-    started: Farm = start_farm(tmp_path_factory)
+def home(tmp_path_factory: pytest.TempPathFactory) -> Farm:
+    """The test farm's inventory and runtime folder (devices and services share them)."""
+    return lab_home(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def farm(home: Farm):
+    started = start_farm(home)
     yield started
     started.lab("sim", "down", "--inventory", str(started.inventory), check=False)
+
+
+@pytest.fixture(scope="session")
+def sandbox_url(home: Farm):
+    """The payment sandbox, started through `lab services up` (stopped at the end)."""
+    url = start_sandbox(home)
+    yield url
+    home.lab("services", "down", "--inventory", str(home.inventory), check=False)
 
 
 _is_worker = False

@@ -27,6 +27,7 @@ PORTS = {
     "t-locked": BASE + 10,
     "t-stranger": BASE + 12,
 }
+SANDBOX_PORT = BASE + 30  # the payment sandbox of this worker's farm
 BIN = Path(sys.executable).parent
 LAB = str(BIN / "lab")
 ADB = str(Path(adbutils.__file__).parent / "binaries" / "adb")
@@ -40,7 +41,7 @@ DEVICES = """
     adb: {serial: "127.0.0.1:%(t_watch)s"}
     console: {url: pty}
     display: {width: 454, height: 454, density: 320, shape: round}
-    capabilities: [touch, round_display, battery, console]
+    capabilities: [touch, round_display, battery, console, nfc, qr_pay, payment]
   - id: t-tv
     class: tv
     model: TOS Vision T55
@@ -67,7 +68,7 @@ DEVICES = """
     adb: {serial: "127.0.0.1:%(t_phone)s"}
     console: {url: pty}
     display: {width: 1080, height: 2340, density: 440}
-    capabilities: [touch, battery, console]
+    capabilities: [touch, battery, console, nfc, qr_pay, camera, payment]
   - id: t-spare
     class: phone
     model: TOS Phone P10
@@ -91,7 +92,13 @@ DEVICES = """
     virtual: true
     adb: {serial: "127.0.0.1:%(t_stranger)s", auth: required, authorized_keys: ["%(foreign)s"]}
     display: {width: 454, height: 454, density: 320, shape: round}
+peripherals:
+  - {id: t-nfc, kind: nfc_reader, model: PN532, virtual: true, port: pty, faces: t-watch}
 """
+FARM = """farm:
+  services:
+    payment: {url: "http://127.0.0.1:%(sandbox)s"}
+devices:"""
 
 
 class Farm:
@@ -142,15 +149,29 @@ def _adb_key() -> Path:
     return key
 
 
-def start_farm(tmp_path_factory: pytest.TempPathFactory) -> Farm:
+def lab_home(tmp_path_factory: pytest.TempPathFactory) -> Farm:
+    """The test farm's inventory and runtime folder, nothing started: devices (start_farm)
+    and services (start_sandbox) share them."""
     folder = tmp_path_factory.mktemp("farm")
     foreign = folder / "foreign.pub"
     foreign.write_text(adb_public_key(new_key()))
     inventory = folder / "farm.yaml"
     ports = {device.replace("-", "_"): port for device, port in PORTS.items()}
-    inventory.write_text("devices:" + DEVICES % {"ours": _adb_key(), "foreign": foreign, **ports})
+    inventory.write_text(
+        FARM % {"sandbox": SANDBOX_PORT}
+        + DEVICES % {"ours": _adb_key(), "foreign": foreign, **ports}
+    )
     env = {**os.environ, "LAB_RUNTIME_DIR": str(folder / "runtime"), "COLUMNS": "200"}
-    farm = Farm(inventory, env)
+    return Farm(inventory, env)
+
+
+def start_sandbox(farm: Farm) -> str:
+    """The payment sandbox of this farm, through `lab services up`; its URL."""
+    farm.lab("services", "up", "--inventory", str(farm.inventory), timeout=60)
+    return f"http://127.0.0.1:{SANDBOX_PORT}"
+
+
+def start_farm(farm: Farm) -> Farm:
     farm.lab(
         "sim",
         "up",

@@ -10,6 +10,7 @@ from lab import __version__
 from lab.cli.devices import devices
 from lab.cli.output import fail
 from lab.cli.run import report, run
+from lab.cli.services import services
 from lab.cli.sim import sim
 from lab.errors import LabError
 
@@ -24,6 +25,7 @@ cli.add_command(devices)
 cli.add_command(sim)
 cli.add_command(run)
 cli.add_command(report)
+cli.add_command(services)
 
 
 def main() -> None:

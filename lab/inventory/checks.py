@@ -73,6 +73,53 @@ def cross_checks(inventory: Inventory) -> list[Problem]:
                         f"set display.shape: {shape} or drop the capability",
                     )
                 )
+    return problems + _peripheral_checks(inventory, first_id)
+
+
+def _peripheral_checks(inventory: Inventory, device_index: dict[str, int]) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for index, part in enumerate(inventory.peripherals):
+        where: PathKey = ("peripherals", index)
+        if part.id in seen or part.id in device_index:
+            problems.append(
+                (
+                    (*where, "id"),
+                    f"id {part.id!r} is taken",
+                    "every device and part needs its own id",
+                )
+            )
+        seen.setdefault(part.id, index)
+        if part.faces not in device_index:
+            problems.append(
+                (
+                    (*where, "faces"),
+                    f"no device {part.faces!r} in this inventory",
+                    "`faces` names the device the part sits beside",
+                )
+            )
+            continue
+        device = inventory.devices[device_index[part.faces]]
+        if part.kind == "nfc_reader" and not device.has("nfc"):
+            problems.append(
+                (
+                    (*where, "faces"),
+                    f"{device.id} has no `nfc` capability: a reader beside it reads nothing",
+                    "face a device with nfc, or add the capability",
+                )
+            )
+        if part.port == "pty" and not part.virtual:
+            problems.append(
+                ((*where, "port"), "`pty` ports exist only on virtual parts", "set virtual: true")
+            )
+        if part.virtual and not device.virtual:
+            problems.append(
+                (
+                    (*where, "virtual"),
+                    f"a virtual reader cannot face {device.id}, a real device",
+                    "use a real reader's port (/dev/ttyUSB0) and virtual: false",
+                )
+            )
     return problems
 
 

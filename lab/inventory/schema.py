@@ -155,10 +155,38 @@ class Device(_Strict):
         return all(cap in self.capabilities for cap in capabilities)
 
 
+def _check_http_url(url: str) -> str:
+    scheme, sep, rest = url.partition("://")
+    if scheme not in ("http", "https") or not sep:
+        raise ValueError(f"expected an http:// or https:// URL, found {url!r}")
+    parse_host_port(rest.split("/", 1)[0])
+    return url.rstrip("/")
+
+
+HttpUrl = Annotated[str, AfterValidator(_check_http_url)]
+
+
+class Service(_Strict):
+    """A TOS+ cloud service the devices and suites reach over HTTP."""
+
+    url: HttpUrl  # http://127.0.0.1:8750
+    start: bool = True  # `lab run` and `lab services up` start it (on this host's loopback)
+    database: NonEmpty | None = None  # a SQLAlchemy URL; default: SQLite in the runtime dir
+
+    @property
+    def host_port(self) -> tuple[str, int]:
+        return parse_host_port(self.url.split("://", 1)[1].split("/", 1)[0])
+
+
+class Services(_Strict):
+    payment: Service | None = None
+
+
 class Farm(_Strict):
     adb_server: HostPort = "127.0.0.1:5037"
     lease_store: NonEmpty = "file:reports/.leases"
     report_dir: NonEmpty = "reports"
+    services: Services = Field(default_factory=Services)
 
     @field_validator("lease_store")
     @classmethod
@@ -174,9 +202,32 @@ class Farm(_Strict):
         )
 
 
+class Peripheral(_Strict):
+    """A part of the bench beside a device (labgrid's resource): an NFC reader on a
+    serial port facing a watch, say. Virtual ones are started by `lab sim up`."""
+
+    id: NonEmpty
+    kind: Literal["nfc_reader"]
+    model: Literal["PN532"] = "PN532"
+    virtual: bool = False
+    port: ConsoleUrl  # `pty` (virtual), /dev/ttyUSB0, rfc2217://host:port
+    baud: Annotated[int, Field(gt=0, le=4_000_000)] = 115200
+    faces: NonEmpty  # the id of the device it sits beside
+
+    @field_validator("id")
+    @classmethod
+    def _id_form(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError(
+                f"an id is lower-case letters, digits, '.', '_' or '-'; found {value!r}"
+            )
+        return value
+
+
 class Inventory(_Strict):
     farm: Farm = Field(default_factory=Farm)
     devices: Annotated[list[Device], Field(min_length=1)]
+    peripherals: list[Peripheral] = Field(default_factory=list)
     _path: str | None = PrivateAttr(default=None)
 
     @property
@@ -198,6 +249,10 @@ class Inventory(_Strict):
             if device.id == device_id:
                 return device
         raise KeyError(device_id)
+
+    def peripheral(self, kind: str, faces: str) -> Peripheral | None:
+        """The `kind` part beside device `faces` (e.g. its NFC reader), if it has one."""
+        return next((p for p in self.peripherals if p.kind == kind and p.faces == faces), None)
 
     def select(self, device_class: str | None = None, ids: list[str] | None = None) -> list[Device]:
         chosen = self.devices

@@ -1,0 +1,182 @@
+"""The payment sandbox from outside: the lab provisions merchants and device wallets with
+its admin key; a suite then acts as a shop (orders, micropay, refunds, NFC authorisation)
+with a merchant's key. Every secret the sandbox hands out is registered for redaction
+before anything can print it."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from lab.cloud.http import Client
+from lab.errors import LabError
+from lab.inventory import Inventory
+from lab.redaction import register
+from lab.runtime import runtime_dir
+
+
+def admin_key(env: str = "LAB_PAYMENT_ADMIN_KEY") -> str:
+    """The lab's key: from the environment (a remote sandbox) or the one `lab services up`
+    wrote on this host."""
+    if os.environ.get(env):
+        return os.environ[env]
+    path = runtime_dir() / "services" / "payment.admin-key"
+    try:
+        return path.read_text().strip()
+    except OSError:
+        raise LabError(
+            f"no admin key for the payment sandbox ({path} is missing)",
+            hint=f"start it with `lab services up`, or set {env} for a remote one",
+        ) from None
+
+
+@dataclass(frozen=True)
+class Card:
+    token: str  # the DPAN the device shows in an NFC exchange
+    psn: str
+    expiry: str
+    icc_key: str  # the card's own key (hex): the device signs with it
+    display: str  # BIN and last four of the real card
+
+
+@dataclass(frozen=True)
+class WalletAccess:
+    """What the lab gives a device's wallet (through adb, see lab.device.wallet)."""
+
+    id: str
+    account: str
+    number: str
+    api_key: str
+    code_secret: str
+    pin_limit: int
+    card: Card
+    url: str
+
+    def device_config(self) -> dict:
+        return {
+            "endpoint": self.url,
+            "wallet": self.id,
+            "account": self.account,
+            "number": self.number,
+            "api_key": self.api_key,
+            "code_secret": self.code_secret,
+            "pin_limit": self.pin_limit,
+            "card": vars(self.card),
+        }
+
+
+class Merchant:
+    """A shop: its till's calls, with its own key."""
+
+    def __init__(self, url: str, merchant_id: str, account: str, key: str) -> None:
+        self.id = merchant_id
+        self.account = account
+        self.api = Client(url, key)
+
+    def order(self, amount: int, description: str, expires_in: int = 7200) -> dict:
+        body = {"amount": amount, "description": description, "expires_in": expires_in}
+        return self.api.post("/v1/orders", body)
+
+    def micropay(
+        self,
+        auth_code: str,
+        amount: int | None = None,
+        order: str | None = None,
+        description: str = "",
+        key: str | None = None,
+    ) -> dict:
+        body: dict = {"auth_code": auth_code, "description": description}
+        if amount is not None:
+            body["amount"] = amount
+        if order is not None:
+            body["order"] = order
+        return self.api.post("/v1/micropay", body, key=key)
+
+    def charge(self, charge_id: str) -> dict:
+        return self.api.get(f"/v1/charges/{charge_id}")
+
+    def order_status(self, order_id: str) -> dict:
+        return self.api.get(f"/v1/orders/{order_id}")
+
+    def refund(self, charge_id: str, amount: int | None = None, reason: str = "") -> dict:
+        body: dict = {"charge": charge_id, "reason": reason}
+        if amount is not None:
+            body["amount"] = amount
+        return self.api.post("/v1/refunds", body)
+
+    def nfc_authorize(self, amount: int, icc_data: bytes, description: str = "") -> dict:
+        body = {"amount": amount, "icc_data": icc_data.hex(), "description": description}
+        return self.api.post("/v1/nfc/authorize", body)
+
+    def balance(self) -> int:
+        return int(self.api.get(f"/v1/accounts/{self.account}")["balance"])
+
+
+class PaymentSandbox:
+    """The lab's view: provisioning, accounts, the books' audit, reply faults."""
+
+    def __init__(self, url: str, key: str | None = None) -> None:
+        self.url = url.rstrip("/")
+        key = key or admin_key()
+        register(key, "lab admin key")
+        self.admin = Client(self.url, key)
+
+    @classmethod
+    def of(cls, inventory: Inventory) -> PaymentSandbox:
+        service = inventory.farm.services.payment
+        if service is None:
+            raise LabError(
+                f"no payment sandbox in {inventory.path} (farm.services.payment)",
+                hint="declare it: `services: {payment: {url: http://127.0.0.1:8750}}`",
+            )
+        return cls(service.url)
+
+    def merchant(self, name: str) -> Merchant:
+        made = self.admin.post("/v1/admin/merchants", {"name": name})
+        register(made["api_key"], "merchant key")
+        return Merchant(self.url, made["id"], made["account"], made["api_key"])
+
+    def wallet(
+        self, device: str, pin: str, card_number: str, balance: int, pin_limit: int = 20000
+    ) -> WalletAccess:
+        register(pin, "PIN")
+        register(card_number, "card number")
+        body = {
+            "device": device,
+            "pin": pin,
+            "card_number": card_number,
+            "balance": balance,
+            "pin_limit": pin_limit,
+        }
+        made = self.admin.post("/v1/admin/wallets", body)
+        for secret, label in (
+            (made["api_key"], "wallet key"),
+            (made["code_secret"], "payment-code secret"),
+            (made["card"]["token"], "payment token"),
+            (made["card"]["icc_key"], "card key"),
+        ):
+            register(secret, label)
+        return WalletAccess(
+            id=made["id"],
+            account=made["account"],
+            number=made["number"],
+            api_key=made["api_key"],
+            code_secret=made["code_secret"],
+            pin_limit=made["pin_limit"],
+            card=Card(
+                **{k: made["card"][k] for k in ("token", "psn", "expiry", "icc_key", "display")}
+            ),
+            url=self.url,
+        )
+
+    def account(self, account_id: str, limit: int = 100) -> dict:
+        return self.admin.get(f"/v1/accounts/{account_id}", limit=limit)
+
+    def audit(self) -> dict:
+        return self.admin.get("/v1/admin/audit")
+
+    def hold_replies(self, path: str, seconds: float, count: int = 1) -> None:
+        self.admin.post("/v1/admin/faults", {"path": path, "seconds": seconds, "count": count})
+
+    def clear_faults(self) -> None:
+        self.admin.delete("/v1/admin/faults")

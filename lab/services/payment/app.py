@@ -1,0 +1,46 @@
+"""The payment sandbox as an ASGI app: `create_app(database_url, admin_key)`."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from sqlalchemy.orm import sessionmaker
+
+from lab.services import errors, idempotency
+from lab.services.db import Base, make_engine, readers
+from lab.services.payment import routes_admin, routes_merchant, routes_wallet
+from lab.services.payment.deps import Sandbox
+from lab.services.payment.events import Hub
+from lab.services.payment.faults import HeldReplies
+
+DESCRIPTION = """The TOS+ Pay sandbox: orders with a QR code, payment codes (付款码), charges,
+refunds, NFC authorisations and a double-entry ledger, in integer fen (2000 = ¥20.00).
+Every POST takes an `Idempotency-Key` (Stripe's semantics). Errors are
+`{"error": {type, code, param, message}}` with a 4xx."""
+
+
+def create_app(database_url: str, admin_key: str) -> FastAPI:
+    engine = make_engine(database_url)
+    Base.metadata.create_all(engine)
+    db = sessionmaker(engine, expire_on_commit=False)
+    box = Sandbox(
+        db=db,
+        reads=sessionmaker(readers(engine), expire_on_commit=False),
+        hub=Hub(db),
+        admin_key=admin_key,
+    )
+    idempotency.prune(db)
+    app = FastAPI(title="TOS+ Pay sandbox", version="1.0", description=DESCRIPTION)
+    app.state.sandbox = box
+    errors.install(app)
+    app.include_router(routes_merchant.router)
+    app.include_router(routes_wallet.router)
+    app.include_router(routes_admin.router)
+
+    @app.get("/healthz", tags=["lab"], summary="Up and able to reach its database")
+    def healthz() -> dict:
+        with box.reads() as session:
+            session.execute(idempotency.IdempotencyKey.__table__.select().limit(1))
+        return {"status": "ok", "service": "payment"}
+
+    app.add_middleware(HeldReplies, rules=box.held)
+    return app

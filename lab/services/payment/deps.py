@@ -1,0 +1,60 @@
+"""What every route needs: the sandbox (its sessions), the caller, and the idempotent run
+of a POST."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy.orm import Session, sessionmaker
+
+from lab.services import idempotency
+from lab.services.payment.events import Hub
+from lab.services.payment.principals import Principal, identify, require
+
+
+@dataclass
+class Sandbox:
+    db: sessionmaker[Session]  # writes (on SQLite: BEGIN IMMEDIATE)
+    reads: sessionmaker[Session]  # reads beside them
+    hub: Hub
+    admin_key: str
+    held: list = field(default_factory=list)  # reply faults (faults.py)
+
+
+def sandbox(request: Request) -> Sandbox:
+    return request.app.state.sandbox
+
+
+def caller(request: Request, authorization: str | None = Header(None)) -> Principal:
+    box = sandbox(request)
+    with box.reads() as session:
+        return identify(session, authorization, box.admin_key)
+
+
+def post(
+    request: Request,
+    principal: Principal,
+    body: BaseModel | None,
+    key: str | None,
+    operation: Callable[[Session], tuple[int, dict]],
+    *kinds: str,
+) -> JSONResponse:
+    """Run a POST's operation once per Idempotency-Key, for callers of `kinds`."""
+    require(principal, *kinds)
+    data = body.model_dump(mode="json") if body is not None else {}
+    print_ = idempotency.fingerprint(request.method, request.url.path, data)
+    return idempotency.run(
+        sandbox(request).db, operation, key=key, scope=principal.scope, print_=print_
+    )
+
+
+Caller = Annotated[Principal, Depends(caller)]
+IdemKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", description="Stripe's semantics; a UUID is usual"),
+]

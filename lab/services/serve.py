@@ -1,0 +1,43 @@
+"""`python -m lab.services.serve NAME ...`: one service in a process of its own, on
+uvicorn (started by `lab services up`; see supervisor.py)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+import uvicorn
+
+APPS = {"payment": "lab.services.payment.app"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="lab.services.serve")
+    parser.add_argument("name", choices=sorted(APPS))
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--database", required=True)
+    parser.add_argument("--admin-key-file", type=Path, required=True)
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    module = __import__(APPS[args.name], fromlist=["create_app"])
+    admin_key = args.admin_key_file.read_text().strip()
+    app = module.create_app(args.database, admin_key)
+    # the access log names paths and statuses only: bodies (PINs, codes) are never logged
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level="info",
+        timeout_graceful_shutdown=5,
+        backlog=1024,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
