@@ -68,6 +68,14 @@ class Transaction:
             + self.unpredictable
         )
 
+    def tags(self) -> dict[str, bytes]:
+        """The fields by EMV tag, as the terminal sends them to the issuer (ICC data)."""
+        data, found, at = self.dol(), {}, 0
+        for tag, size in CDOL:
+            found[tag] = data[at : at + size]
+            at += size
+        return found
+
     @classmethod
     def from_dol(cls, data: bytes) -> Transaction:
         if len(data) != dol_length():

@@ -42,10 +42,11 @@ def parse(code: str) -> ParsedCode | None:
 
 
 def issued_at(secret: str, code: ParsedCode, now: int) -> int | None:
-    """The second the code was issued, if it is a valid code of this secret no older than
-    VALID_SECONDS; None for a wrong or expired code."""
+    """The second the code was issued, if it is a valid code of this secret issued less
+    than VALID_SECONDS ago (a wallet shows a fresh one at VALID_SECONDS); None for a wrong
+    or expired code."""
     hotp = pyotp.HOTP(secret, digits=8)
-    for at in range(now + CLOCK_SKEW, now - VALID_SECONDS - 1, -1):
+    for at in range(now + CLOCK_SKEW, now - VALID_SECONDS, -1):
         if 10 + at % 6 == code.prefix and hotp.verify(code.otp, at):
             return at
     return None
@@ -56,7 +57,7 @@ def expired_at(secret: str, code: ParsedCode, now: int, lookback: int = 3600) ->
     this secret that has expired (within `lookback`); lets the service say "expired"
     rather than "invalid"."""
     hotp = pyotp.HOTP(secret, digits=8)
-    for at in range(now - VALID_SECONDS - 1, now - lookback, -1):
+    for at in range(now - VALID_SECONDS, now - lookback, -1):
         if 10 + at % 6 == code.prefix and hotp.verify(code.otp, at):
             return at
     return None

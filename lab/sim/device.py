@@ -21,6 +21,7 @@ from lab.sim.adbd.socket_service import Acceptor
 from lab.sim.adbd.transport import Transport
 from lab.sim.agent.rpc import AgentMethods
 from lab.sim.agent.server import AgentServer
+from lab.sim.android.nfc import NfcController
 from lab.sim.android.system import AndroidSystem
 from lab.sim.console import SerialConsole
 from lab.sim.control import ControlServer
@@ -46,6 +47,7 @@ class VirtualDevice:
             kernel_log=self.console.kernel if self.console else (lambda line: None),
         )
         self.system.hooks = self
+        self.nfc = NfcController(state_dir / "nfc.sock", self._hce) if spec.has("nfc") else None
         self._auth_keys = auth.load_keys(list(spec.authorized_keys)) if spec.auth_required else None
         self._agents: dict[int, AgentServer] = {}
         self._transports: set[Transport] = set()
@@ -65,14 +67,25 @@ class VirtualDevice:
                 self.spec.model, self.spec.platform, self.system.props.get("ro.build.fingerprint")
             )
         self.system.start_userland()
+        if self.nfc:
+            self.nfc.start()
         self._listen()
         self.control.serve()
         self._write_record()
         threading.Thread(target=self._boot, name="boot", daemon=True).start()
         threading.Thread(target=self._heartbeat, name="heartbeat", daemon=True).start()
 
+    def _hce(self):
+        """The card the NFC controller answers with: the wallet's, while it shows its code."""
+        wallet = self.system.wallet
+        if wallet is None or self._rebooting or not wallet.in_pay_mode():
+            return None
+        return wallet.card
+
     def stop(self) -> None:
         self.stopped.set()
+        if self.nfc:
+            self.nfc.stop()
         self._close_listener()
         self._drop_transports()
         self.control.close()

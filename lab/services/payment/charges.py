@@ -212,6 +212,7 @@ def _decline(
         amount=row.amount,
         reason=reason,
         description=row.description,
+        merchant=merchant_name(session, row.merchant_id),
     )
 
 

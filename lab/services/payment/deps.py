@@ -24,6 +24,8 @@ class Sandbox:
     hub: Hub
     admin_key: str
     held: list = field(default_factory=list)  # reply faults (faults.py)
+    # POSTs answered from an earlier reply (retries), per caller id, since start
+    replays: dict[str, int] = field(default_factory=dict)
 
 
 def sandbox(request: Request) -> Sandbox:
@@ -48,9 +50,11 @@ def post(
     require(principal, *kinds)
     data = body.model_dump(mode="json") if body is not None else {}
     print_ = idempotency.fingerprint(request.method, request.url.path, data)
-    return idempotency.run(
-        sandbox(request).db, operation, key=key, scope=principal.scope, print_=print_
-    )
+    box = sandbox(request)
+    response = idempotency.run(box.db, operation, key=key, scope=principal.scope, print_=print_)
+    if response.headers.get("Idempotent-Replayed"):
+        box.replays[principal.id] = box.replays.get(principal.id, 0) + 1
+    return response
 
 
 Caller = Annotated[Principal, Depends(caller)]

@@ -59,6 +59,13 @@ def audit(request: Request, who: Caller) -> dict:
         return ledger.audit(session)
 
 
+@router.get("/stats", summary="What the sandbox has done since it started")
+def stats(request: Request, who: Caller) -> dict:
+    require(who, "admin")
+    replays = sandbox(request).replays
+    return {"replays": sum(replays.values()), "replays_by_caller": dict(replays)}
+
+
 @router.post("/faults", summary="Hold the replies of matching requests (a lost reply)")
 def add_fault(body: FaultIn, request: Request, who: Caller) -> dict:
     require(who, "admin")

@@ -78,9 +78,24 @@ SYSTEM_PACKAGES = (
 )
 
 
+WALLET = Package(
+    "com.tos.wallet",
+    120,
+    "1.2.0",
+    "Wallet",
+    "com.tos.wallet.Wallet",
+    "/system/priv-app/Wallet/Wallet.apk",
+    True,
+    tuple(
+        f"com.tos.wallet.{name}"
+        for name in ("Wallet", "PayCode", "PinPad", "Result", "Scan", "Confirm", "Transactions")
+    ),
+)
+
+
 class PackageManager:
-    def __init__(self) -> None:
-        self._packages = {p.name: p for p in SYSTEM_PACKAGES}
+    def __init__(self, extra_system: tuple[Package, ...] = ()) -> None:
+        self._packages = {p.name: p for p in (*SYSTEM_PACKAGES, *extra_system)}
         self._lock = threading.Lock()
         self._next_uid = 10000
 

@@ -14,11 +14,14 @@ from typing import Protocol
 
 from PIL import Image
 
+from lab.sim.android.camera import Camera
 from lab.sim.android.commands import COMMANDS
 from lab.sim.android.logcat import LogBuffer
-from lab.sim.android.packages import PackageManager
+from lab.sim.android.packages import WALLET, PackageManager
 from lab.sim.android.processes import SYSTEM_PROCESSES, ProcessTable
 from lab.sim.android.props import Props, default_props
+from lab.sim.apps.wallet.app import WalletApp
+from lab.sim.apps.wallet.service import WalletService
 from lab.sim.faults import Faults
 from lab.sim.spec import DeviceSpec
 from lab.sim.ui.window_manager import HOME, WindowManager
@@ -73,9 +76,10 @@ class AndroidSystem:
         self.state_dir = state_dir
         self.props = Props(default_props(spec))
         self.logcat = LogBuffer()
-        self.packages = PackageManager()
+        self.packages = PackageManager((WALLET,) if spec.has("payment") else ())
         self.settings: dict[str, object] = {
             "wifi": True,
+            "nfc": spec.has("nfc"),
             "brightness": 128,  # 0-255, as Settings.System.SCREEN_BRIGHTNESS
             "language": "en",
             "battery": 87,
@@ -99,6 +103,11 @@ class AndroidSystem:
         self.processes = ProcessTable(self.zygote, on_death=self._process_died)
         self.server = SystemServer(self.root / "dev/socket/tos_system", self.run_command)
         self.windows = WindowManager(self)
+        self.camera = Camera(self.root) if spec.has("camera") else None
+        self.wallet: WalletService | None = None
+        if spec.has("payment"):
+            self.wallet = WalletService(self, state_dir / "wallet")
+            self.windows.register(WalletApp(self.wallet, camera=self.camera is not None))
         self.clipboard: str | None = None
         self.started = time.monotonic()
         self.boot_time = time.time()
@@ -123,8 +132,13 @@ class AndroidSystem:
         for name in SYSTEM_PROCESSES:
             self.processes.start(name)
         self.processes.start(HOME[0])
+        if self.wallet is not None:  # a persistent app: its service runs from boot
+            self.processes.start(WALLET.name)
+            self.wallet.start()
 
     def stop_userland(self) -> None:
+        if self.wallet is not None:
+            self.wallet.stop()
         self.processes.forget_all()
         self.server.stop()
         self.zygote.stop()
@@ -162,6 +176,15 @@ class AndroidSystem:
     def hide_keyboard(self) -> None:
         self.windows.ime_shown = False
         self.windows.refresh()
+
+    # -- the network and the camera (what the wallet reaches)
+    def online(self) -> bool:
+        """Wi-Fi on and not in airplane mode (`svc wifi`, `cmd connectivity airplane-mode`)."""
+        airplane = self.settings_db["global"].get("airplane_mode_on", "0") == "1"
+        return bool(self.settings.get("wifi")) and not airplane
+
+    def camera_frame(self):
+        return self.camera.frame() if self.camera is not None else None
 
     # -- what the device process around the system does
     def request_reboot(self, reason: str = "") -> None:

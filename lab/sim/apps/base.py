@@ -10,13 +10,21 @@ from lab.sim.spec import DeviceSpec
 from lab.sim.ui.screen import Screen
 
 
+class Navigation(Protocol):
+    """What an app may do with the activity stack (the window manager's part of it)."""
+
+    def start(self, package: str, activity: str | None = None) -> bool: ...
+    def close(self, package: str, activities: set[str] | None = None) -> None: ...
+
+
 class DeviceState(Protocol):
-    """What apps may read and change: settings, props, packages."""
+    """What apps may read and change: settings, props, packages, the activity stack."""
 
     spec: DeviceSpec
     props: Props
     packages: PackageManager
     settings: dict[str, object]
+    windows: Navigation
 
     def log(self, priority: str, tag: str, message: str) -> None: ...
 

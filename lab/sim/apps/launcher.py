@@ -16,8 +16,9 @@ class Launcher:
             Item("app_settings", tr("settings", lang), "start:com.tos.settings/.Settings"),
             Item("app_about", tr("about", lang), "start:com.tos.settings/.About"),
         ]
+        built_in = {self.package, "com.tos.settings"}
         for package in state.packages.all():
-            if not package.system and package.component:
+            if package.component and package.name not in built_in:
                 items.append(
                     Item(
                         f"app_{package.name.replace('.', '_')}",

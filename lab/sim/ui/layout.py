@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 from lab.sim.ui.fonts import wrap
 from lab.sim.ui.metrics import Metrics
@@ -108,16 +109,24 @@ def _content(screen: Screen, m: Metrics, area: tuple[int, int, int, int]) -> tup
     y = top
     if screen.qr and m.round:  # on a watch the code comes first, so it shows without scrolling
         y = _qr(screen, views, m, left, right, y)
+    if screen.kind == "keypad":
+        return _keypad(screen, m, views, area), area[3] - top
+    if screen.lines_first and not screen.qr:
+        y = _lines(screen, m, views, left, right, y)
+        screen = replace(screen, lines=())
+        top_of_items = y
+    else:
+        top_of_items = top
     if screen.kind == "tiles":
         cols = m.tile_cols
         width = (right - left - m.gap * (cols - 1)) // cols
         for index, item in enumerate(screen.items):
             col, row = index % cols, index // cols
             x = left + col * (width + m.gap)
-            ty = top + row * (m.tile_h + m.gap)
+            ty = top_of_items + row * (m.tile_h + m.gap)
             views.append(_item_view(screen, item, (x, ty, x + width, ty + m.tile_h), "tile"))
         rows = (len(screen.items) + cols - 1) // cols
-        y = top + rows * (m.tile_h + m.gap)
+        y = top_of_items + rows * (m.tile_h + m.gap)
     else:
         for item in screen.items:
             views.append(_item_view(screen, item, (left, y, right, y + m.row_h), "row", m))
@@ -125,16 +134,27 @@ def _content(screen: Screen, m: Metrics, area: tuple[int, int, int, int]) -> tup
     landscape = m.width >= 1200  # wide enough for the QR code beside the text (TV, headset)
     text_right = (left + right) // 2 if landscape and screen.qr else right
     lines_top = y
+    y = _lines(screen, m, views, left, text_right, y)
+    if screen.qr and landscape:  # beside the lines on a TV
+        bottom_qr = _qr(screen, views, m, text_right + m.gap, right, lines_top)
+        y = max(y, bottom_qr)
+    elif screen.qr and not m.round:
+        y = _qr(screen, views, m, left, right, y, area[3])
+    return views, y - top
+
+
+def _lines(screen: Screen, m: Metrics, views: list[View], left: int, right: int, y: int) -> int:
+    """Read-only label/value pairs, stacked from `y`; where they end."""
+    pkg = screen.package
     for line in screen.lines:
         label_h = int(m.small_size * 1.4)
-        wrapped = wrap(line.value, m.body_size, text_right - left)
+        wrapped = wrap(line.value, m.body_size, right - left)
         value_h = int(m.body_size * 1.3) * len(wrapped)
-        pkg = screen.package
         box = View(
             LINEAR,
             rid=f"{pkg}:id/{line.key}",
             style="line",
-            bounds=(left, y, text_right, y + label_h + value_h),
+            bounds=(left, y, right, y + label_h + value_h),
         )
         box.children.append(
             View(
@@ -142,7 +162,7 @@ def _content(screen: Screen, m: Metrics, area: tuple[int, int, int, int]) -> tup
                 text=line.label,
                 rid=f"{pkg}:id/{line.key}_label",
                 style="label",
-                bounds=(left, y, text_right, y + label_h),
+                bounds=(left, y, right, y + label_h),
             )
         )
         box.children.append(
@@ -151,17 +171,32 @@ def _content(screen: Screen, m: Metrics, area: tuple[int, int, int, int]) -> tup
                 text=line.value,
                 rid=f"{pkg}:id/{line.key}_value",
                 style="value",
-                bounds=(left, y + label_h, text_right, y + label_h + value_h),
+                bounds=(left, y + label_h, right, y + label_h + value_h),
             )
         )
         views.append(box)
         y += label_h + value_h + m.gap
-    if screen.qr and landscape:  # beside the lines on a TV
-        bottom_qr = _qr(screen, views, m, text_right + m.gap, right, lines_top)
-        y = max(y, bottom_qr)
-    elif screen.qr and not m.round:
-        y = _qr(screen, views, m, left, right, y, area[3])
-    return views, y - top
+    return y
+
+
+def _keypad(
+    screen: Screen, m: Metrics, views: list[View], area: tuple[int, int, int, int]
+) -> list[View]:
+    """A PIN pad: its lines on top, then the keys three to a row filling what is left
+    (narrower on a round face, so the corner keys stay inside the circle)."""
+    left, top, right, bottom = area
+    if m.round:
+        inset = (right - left) // 8
+        left, right = left + inset, right - inset
+    y = _lines(screen, m, views, left, right, top)
+    rows = max(1, (len(screen.items) + 2) // 3)
+    key_h = max(m.small_size * 2, min(m.row_h, (bottom - y - (rows - 1) * m.gap) // rows))
+    width = (right - left - 2 * m.gap) // 3
+    for index, item in enumerate(screen.items):
+        col, row = index % 3, index // 3
+        x, ky = left + col * (width + m.gap), y + row * (key_h + m.gap)
+        views.append(_item_view(screen, item, (x, ky, x + width, ky + key_h), "tile"))
+    return views
 
 
 def _qr(
@@ -174,6 +209,11 @@ def _qr(
     bottom: int | None = None,
 ) -> int:
     side = int((right - left) * 0.8) if m.round else min(right - left, int(m.height * 0.45))
+    if m.round and screen.lines:  # room below for a line or two (a code's digits)
+        room = len(screen.lines) * int(m.small_size * 1.4 + m.body_size * 1.3) + 2 * m.gap
+        fitted = int(m.height * 0.9) - y - room
+        if fitted >= side * 0.6:  # more lines than that scroll instead (About)
+            side = min(side, fitted)
     if bottom is not None and bottom - y - m.gap >= side // 2:
         side = min(side, bottom - y - m.gap)  # fit on screen rather than need scrolling
     x = (left + right - side) // 2

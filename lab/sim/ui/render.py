@@ -88,8 +88,8 @@ def _draw(draw: ImageDraw.ImageDraw, view: View, m: Metrics, origin: tuple[int, 
         knob = box[3] - box[1] - 6
         x = box[2] - knob - 3 if on else box[0] + 3
         draw.ellipse((x, box[1] + 3, x + knob, box[1] + 3 + knob), fill=TEXT)
-    elif style == "label":
-        _text(draw, view.text, box, m.small_size, MUTED, align="left")
+    elif style == "label":  # centred on a round face, whose edges cut a left-aligned line
+        _text(draw, view.text, box, m.small_size, MUTED, align="center" if m.round else "left")
     elif style == "field":
         draw.rounded_rectangle(box, radius=radius, fill=SURFACE)
         line = max(2, m.gap // 4)
@@ -113,7 +113,10 @@ def _draw(draw: ImageDraw.ImageDraw, view: View, m: Metrics, origin: tuple[int, 
         size = m.body_size
         y = box[1]
         for line in wrap(view.text, size, box[2] - box[0]):
-            draw.text((box[0], y), line, font=font(size), fill=TEXT)
+            x = box[0]
+            if m.round:
+                x = (box[0] + box[2] - int(font(size).getlength(line))) // 2
+            draw.text((x, y), line, font=font(size), fill=TEXT)
             y += int(size * 1.3)
     elif style == "qr":
         draw.rectangle(box, fill=(255, 255, 255))

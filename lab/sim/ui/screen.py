@@ -37,4 +37,6 @@ class Screen:
     lines: tuple[Line, ...] = ()
     qr: str | None = None  # text of a QR code shown below the lines
     qr_caption: str = ""
+    lines_first: bool = False  # a banner or a summary: its lines above its buttons
+    secure: bool = False  # a PIN pad: input is never logged with where it landed
     extra: dict[str, str] = field(default_factory=dict)

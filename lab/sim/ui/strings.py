@@ -23,11 +23,56 @@ STRINGS: dict[str, tuple[str, str]] = {
     "device_name": ("Device name", "设备名称"),
     "english": ("English", "English"),
     "chinese": ("简体中文", "简体中文"),
+    # the wallet (TOS+ Pay)
+    "wallet": ("Wallet", "钱包"),
+    "pay": ("Pay", "付款"),
+    "scan": ("Scan", "扫一扫"),
+    "transactions": ("Transactions", "账单"),
+    "balance": ("Balance", "余额"),
+    "card": ("Card", "银行卡"),
+    "payment_code": ("Payment code", "付款码"),
+    "show_cashier": ("Show to the cashier", "向商家出示"),
+    "enter_pin": ("Enter PIN", "输入支付密码"),
+    "cancel": ("Cancel", "取消"),
+    "done": ("Done", "完成"),
+    "paid_ok": ("Payment successful", "支付成功"),
+    "paid_declined": ("Payment declined", "支付失败"),
+    "amount": ("Amount", "金额"),
+    "merchant": ("Merchant", "商户"),
+    "reason": ("Reason", "原因"),
+    "not_set_up": ("Not set up yet", "尚未开通"),
+    "paying": ("Paying…", "正在付款…"),
+    "offline": ("Waiting for network…", "等待网络…"),
+    "confirm_pay": ("Confirm payment", "确认付款"),
+    "scan_hint": ("Point the camera at a payment QR code", "将二维码放入框内"),
+    "no_code": ("No QR code in view", "未发现二维码"),
+    "not_payment": ("Not a payment QR code", "不是付款二维码"),
+    "loading": ("Loading…", "加载中…"),
+    "no_transactions": ("No transactions yet", "暂无账单"),
+    "locked": ("Wallet locked: too many wrong PINs", "钱包已锁定：密码错误次数过多"),
+    "insufficient_balance": ("Insufficient balance", "余额不足"),
+    "wallet_locked": ("Wallet locked", "钱包已锁定"),
+    "cvm_required": ("Verification required", "需要验证身份"),
+    "cryptogram_invalid": ("Card error", "卡片错误"),
+    "replayed": ("Card error", "卡片错误"),
+    "order_already_paid": ("Order already paid", "订单已支付"),
+    "order_closed": ("Order expired", "订单已过期"),
+    "order_in_payment": ("Order is being paid", "订单支付中"),
+    "declined_other": ("Declined", "已拒绝"),
+    "wrong_pin_one": ("Wrong PIN, 1 attempt left", "密码错误，还可输入1次"),
+}
+
+TEMPLATES: dict[str, tuple[str, str]] = {
+    "wrong_pin": ("Wrong PIN, {n} attempts left", "密码错误，还可输入{n}次"),
+    "pay_to": ("Pay {merchant}", "付款给{merchant}"),
 }
 
 LANGUAGES = ("en", "zh")
 
 
-def tr(key: str, language: str) -> str:
+def tr(key: str, language: str, **values: object) -> str:
+    if key in TEMPLATES:
+        english, chinese = TEMPLATES[key]
+        return (chinese if language == "zh" else english).format(**values)
     english, chinese = STRINGS[key]
     return chinese if language == "zh" else english

@@ -131,6 +131,26 @@ class WindowManager:
         with self._lock:
             return self._stack[-1]
 
+    def top_component(self) -> str:
+        with self._lock:
+            return self._stack[-1].component
+
+    def close(self, package: str, activities: set[str] | None = None) -> None:
+        """Finish `package`'s activities (those named, or all) wherever they are in the
+        stack; home stays at the bottom."""
+        with self._lock:
+            self._stack = [
+                a
+                for a in self._stack
+                if a.package != package or (activities is not None and a.name not in activities)
+            ] or [Activity(*HOME)]
+            self._bump()
+
+    def register(self, app: App) -> None:
+        """An app with state of its own (the wallet), instead of the generic one."""
+        with self._lock:
+            self._apps[app.package] = app
+
     def screen(self) -> Screen:
         with self._lock:
             top = self._stack[-1]
@@ -258,12 +278,10 @@ class WindowManager:
             for view in self.tree().walk():
                 if view.clickable and view.enabled and view.contains(x, y):
                     target = view  # the deepest clickable view under the finger wins
-            self.state.log(
-                "I",
-                "InputDispatcher",
-                f"touch {'long ' if long else ''}({x},{y}) -> "
-                f"{target.rid if target else 'nothing'}",
-            )
+            where = f"({x},{y}) -> {target.rid if target else 'nothing'}"
+            if self.screen().secure:  # which key of a PIN pad was touched is the PIN
+                where = "-> secure input"
+            self.state.log("I", "InputDispatcher", f"touch {'long ' if long else ''}{where}")
             if target is None:
                 return False
             self._click(target)

@@ -8,7 +8,9 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from lab.sim.android import camera
 from lab.sim.apps import adb_keyboard
+from lab.sim.apps.wallet import receiver as wallet_config
 from lab.sim.userland.proc import Proc
 
 if TYPE_CHECKING:
@@ -132,8 +134,13 @@ def am(system: AndroidSystem, proc: Proc) -> int:
 
 
 def _deliver(system: AndroidSystem, intent: Intent) -> tuple[int, str] | None:
-    """The receivers installed apps register: only the AdbKeyboard input method's, when
-    it is installed and chosen (lab.sim.apps.adb_keyboard)."""
+    """The receivers the device has: the camera's scene (virtual devices), the wallet's
+    sandbox configuration, and the AdbKeyboard input method's when it is installed and
+    chosen (lab.sim.apps.adb_keyboard)."""
+    if intent.action == camera.ACTION and system.camera is not None:
+        return system.camera.receive(intent.extras)
+    if intent.action == wallet_config.ACTION and system.wallet is not None:
+        return wallet_config.receive(system.wallet, system.root, intent.extras)
     if system.current_ime() != adb_keyboard.IME_ID:
         return None
     if adb_keyboard.IME_ID not in system.input_methods():

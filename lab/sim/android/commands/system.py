@@ -14,7 +14,10 @@ if TYPE_CHECKING:
     from lab.sim.android.system import AndroidSystem
 
 U2_MAIN = "com.wetest.uia2.Main"
-SERVICES = ("activity", "package", "window", "input", "settings", "display", "battery", "power")
+SERVICES = (
+    "activity", "package", "window", "input", "settings", "display", "battery", "power",
+    "connectivity",
+)  # fmt: skip
 
 
 def reboot(system: AndroidSystem, proc: Proc) -> int:
@@ -157,9 +160,14 @@ def svc(system: AndroidSystem, proc: Proc) -> int:
         system.settings["wifi"] = args[1] == "enable"
         system.windows.refresh()
         return 0
+    if args[:1] == ["nfc"] and args[1:2] in (["enable"], ["disable"]):
+        if not system.spec.has("nfc"):
+            return proc.fail("svc nfc: this device has no NFC controller")
+        system.settings["nfc"] = args[1] == "enable"
+        return 0
     if args[:1] == ["power"] and args[1:2] == ["stayon"]:
         return 0
-    return proc.fail("usage: svc wifi enable|disable | power stayon true|false")
+    return proc.fail("usage: svc wifi|nfc enable|disable | power stayon true|false")
 
 
 def service(system: AndroidSystem, proc: Proc) -> int:
@@ -187,11 +195,27 @@ def cmd(system: AndroidSystem, proc: Proc) -> int:
         return 0
     routes = {"activity": "am", "package": "pm", "window": "wm", "settings": "settings"}
     routes["input"] = "input"
+    if args[:1] == ["connectivity"]:
+        return _connectivity(system, proc, args[1:])
     if not args or args[0] not in routes:
         proc.err(f"cmd: Can't find service: {args[0] if args else ''}\n".encode())
         return 20
     proc.args = [routes[args[0]], *args[1:]]
     return COMMANDS[routes[args[0]]](system, proc)
+
+
+def _connectivity(system: AndroidSystem, proc: Proc, args: list[str]) -> int:
+    """`cmd connectivity airplane-mode [enable|disable]` (Android 11+)."""
+    rows = system.settings_db["global"]
+    if args == ["airplane-mode"]:
+        proc.print("enabled" if rows.get("airplane_mode_on") == "1" else "disabled")
+        return 0
+    if args[:1] == ["airplane-mode"] and args[1:] in (["enable"], ["disable"]):
+        rows["airplane_mode_on"] = "1" if args[1] == "enable" else "0"
+        system.log("I", "ConnectivityService", f"airplane mode {args[1]}d")
+        system.windows.refresh()
+        return 0
+    return proc.fail("usage: cmd connectivity airplane-mode [enable|disable]")
 
 
 COMMANDS = {
