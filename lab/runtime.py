@@ -110,3 +110,15 @@ def same_process(identity: dict[str, Any] | None) -> bool:
         and abs(now["create_time"] - float(identity.get("create_time", -1))) < 0.01
         and now["cmdline"] == identity.get("cmdline")
     )
+
+
+def read_part_record(part_id: str) -> dict[str, Any] | None:
+    """The record a running virtual part of the bench (an NFC reader) wrote: its pty."""
+    path = sim_dir() / "parts" / f"{part_id}.json"
+    try:
+        record = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or not same_process(record.get("identity")):
+        return None
+    return record

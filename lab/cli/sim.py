@@ -43,11 +43,12 @@ def up(
 ) -> None:
     """Start every virtual device as its own process and connect it to adb."""
     from lab.sim import supervisor  # rule 1: only the CLI reaches into lab.sim
+    from lab.sim.peripherals import supervisor as parts
 
     inventory = load_inventory(inventory_path)
     with stdout.status("starting virtual devices..."):
         rows = supervisor.up(inventory, list(only), boot_seconds=boot_seconds, timeout=timeout)
-    _show(rows, as_json)
+    _show(rows, as_json, parts.status(inventory))
 
 
 @sim.command()
@@ -74,8 +75,10 @@ def down(inventory_path: str, only: tuple[str, ...], everything: bool) -> None:
 def status(inventory_path: str, as_json: bool) -> None:
     """Each virtual device's process, console path and adb state."""
     from lab.sim import supervisor
+    from lab.sim.peripherals import supervisor as parts
 
-    _show(supervisor.status(load_inventory(inventory_path)), as_json)
+    inventory = load_inventory(inventory_path)
+    _show(supervisor.status(inventory), as_json, parts.status(inventory))
 
 
 @sim.command()
@@ -109,9 +112,11 @@ def fault(
     stdout.print(f"{device_id}: active faults {answer.get('faults') or 'none'}")
 
 
-def _show(rows, as_json: bool) -> None:
+def _show(rows, as_json: bool, parts: list | None = None) -> None:
+    parts = parts or []
     if as_json:
-        click.echo(json.dumps({"devices": [r.as_json() for r in rows]}, indent=2))
+        shown = {"devices": [r.as_json() for r in rows], "peripherals": [vars(p) for p in parts]}
+        click.echo(json.dumps(shown, indent=2))
         return
     table = Table(title="virtual devices", title_justify="left")
     for column in ("id", "class", "serial", "state", "adb", "console", "pid"):
@@ -128,3 +133,13 @@ def _show(rows, as_json: bool) -> None:
             str(r.pid or "-"),
         )
     stdout.print(table)
+    if parts:
+        bench = Table(title="virtual parts of the bench", title_justify="left")
+        for column in ("id", "kind", "faces", "state", "port", "pid"):
+            bench.add_column(column, no_wrap=True)
+        for p in parts:
+            style = _STATE_STYLE.get(p.state, "white")
+            bench.add_row(
+                p.id, p.kind, p.faces, f"[{style}]{p.state}[/]", p.port or "-", str(p.pid or "-")
+            )
+        stdout.print(bench)

@@ -22,6 +22,7 @@ from lab.errors import LabError
 from lab.inventory import Device, Inventory
 from lab.runtime import read_sim_records, runtime_dir, same_process, sim_dir
 from lab.sim import control
+from lab.sim.peripherals import supervisor as parts
 from lab.sim.spec import DeviceSpec
 from lab.sim.userland.image import system_image
 
@@ -153,6 +154,8 @@ def up(
             [d for d in devices if d.id not in problems],
         )
         problems.update({device_id: problem for device_id, problem in found if problem})
+    # the parts of the bench facing these devices (their NFC readers)
+    parts.up(inventory, [d.id for d in devices if d.id not in problems])
     if problems and strict:
         raise LabError(
             "\n".join(problems[d] for d in sorted(problems)),
@@ -222,7 +225,7 @@ def down(
     """Stop running virtual devices (all known ones when `inventory` is None)."""
     records = read_sim_records()
     wanted = set(records) if inventory is None else {d.id for d in virtual_devices(inventory, only)}
-    stopped = []
+    stopped = parts.down(inventory, None if inventory is None or not only else sorted(wanted))
     for device_id in sorted(wanted & set(records)):
         record = records[device_id]
         pid = int(record.get("pid", 0))
