@@ -78,6 +78,7 @@ def run(
         for row in rows:  # the run goes on: a sick device fails its health check, visibly
             if row.problem:
                 stderr.print(f"[yellow]warning:[/] {row.problem}")
+    _start_services(inventory)
     plan = RunPlan(
         paths=paths or ("suites",),
         inventory=inventory_path,
@@ -99,6 +100,17 @@ def run(
             )
         stdout.print(f"[bold]Allure report:[/] {index}")
     raise SystemExit(code)
+
+
+def _start_services(inventory: Inventory) -> None:
+    """The services the inventory declares (farm.services), started when down: suites
+    reach them over HTTP."""
+    from lab.services import supervisor  # only the CLI starts the services (an island)
+
+    if not supervisor.declared(inventory):
+        return
+    with stdout.status("bringing up services..."):
+        supervisor.up(inventory)
 
 
 @click.command()

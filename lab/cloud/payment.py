@@ -6,7 +6,7 @@ before anything can print it."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lab.cloud.http import Client
 from lab.errors import LabError
@@ -32,11 +32,11 @@ def admin_key(env: str = "LAB_PAYMENT_ADMIN_KEY") -> str:
 
 @dataclass(frozen=True)
 class Card:
-    token: str  # the DPAN the device shows in an NFC exchange
-    psn: str
-    expiry: str
-    icc_key: str  # the card's own key (hex): the device signs with it
-    display: str  # BIN and last four of the real card
+    token: str = field(repr=False)  # the DPAN the device shows in an NFC exchange
+    psn: str = ""
+    expiry: str = ""
+    icc_key: str = field(default="", repr=False)  # the card's own key: the device signs
+    display: str = ""  # BIN and last four of the real card
 
 
 @dataclass(frozen=True)
@@ -46,11 +46,11 @@ class WalletAccess:
     id: str
     account: str
     number: str
-    api_key: str
-    code_secret: str
-    pin_limit: int
+    api_key: str = field(repr=False)  # secrets stay out of reprs: a failing test prints them
+    code_secret: str = field(repr=False)
     card: Card
-    url: str
+    pin_limit: int = 20000
+    url: str = ""
 
     def device_config(self) -> dict:
         return {
@@ -174,6 +174,14 @@ class PaymentSandbox:
 
     def audit(self) -> dict:
         return self.admin.get("/v1/admin/audit")
+
+    def replays(self, caller: str | None = None) -> int:
+        """How many POSTs the sandbox answered from an earlier reply (retries) so far, of
+        one caller (a wallet or merchant id) or of all."""
+        stats = self.admin.get("/v1/admin/stats")
+        if caller is None:
+            return int(stats["replays"])
+        return int(stats["replays_by_caller"].get(caller, 0))
 
     def hold_replies(self, path: str, seconds: float, count: int = 1) -> None:
         self.admin.post("/v1/admin/faults", {"path": path, "seconds": seconds, "count": count})
