@@ -13,6 +13,7 @@ import serial
 
 from lab.device.errors import DeviceError, DeviceTimeout
 from lab.inventory.schema import DEFAULT_CONSOLE_PROMPT
+from lab.redaction import SECRETS
 
 _BUFFER_LIMIT = 1 << 20
 
@@ -43,6 +44,7 @@ class Console:
         except (serial.SerialException, OSError, ValueError) as exc:
             raise DeviceError(device_id, f"open console {url}", str(exc)) from None
         self._log = open(log_path, "ab", buffering=0)  # noqa: SIM115 - closed in close()
+        self._pending = bytearray()  # the console log's unfinished line
         self._lock = threading.Condition()
         self._buffer = bytearray()
         self._dropped = 0  # bytes trimmed off the front of the buffer
@@ -62,7 +64,7 @@ class Console:
                 continue
             if not data:
                 continue
-            self._log.write(data)
+            self._write_log(data)
             with self._lock:
                 self._buffer += data
                 if len(self._buffer) > _BUFFER_LIMIT:
@@ -70,6 +72,17 @@ class Console:
                     del self._buffer[:cut]
                     self._dropped += cut
                 self._lock.notify_all()
+
+    def _write_log(self, data: bytes) -> None:
+        """The console log file gets whole lines, redacted (a secret never reaches disk
+        split in two where redaction could not see it)."""
+        self._pending += data
+        cut = self._pending.rfind(b"\n") + 1
+        if cut == 0 and len(self._pending) < 4096:
+            return
+        cut = cut or len(self._pending)
+        lines, self._pending = bytes(self._pending[:cut]), self._pending[cut:]
+        self._log.write(SECRETS.redact_bytes(lines))
 
     @property
     def position(self) -> int:
@@ -155,4 +168,6 @@ class Console:
         try:
             self._port.close()
         finally:
+            if self._pending:
+                self._log.write(SECRETS.redact_bytes(bytes(self._pending)))
             self._log.close()

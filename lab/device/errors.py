@@ -4,6 +4,7 @@ reports can sort them (device lost / timeout) apart from product defects."""
 from __future__ import annotations
 
 from lab.errors import Category, LabError
+from lab.redaction import redact
 
 
 class DeviceError(LabError):
@@ -13,6 +14,8 @@ class DeviceError(LabError):
     category = Category.LAB_INFRASTRUCTURE
 
     def __init__(self, device_id: str, operation: str, detail: str, hint: str | None = None):
+        # an operation echoes its command and the device's words: either may hold a secret
+        operation, detail = redact(operation), redact(detail)
         super().__init__(f"{device_id}: {operation}: {self.kind}: {detail}", hint)
         self.device_id = device_id
         self.operation = operation

@@ -26,8 +26,10 @@ from lab.inventory import Device, Inventory
 from lab.plugin.artifacts import Attach, Span
 from lab.plugin.labels import label_test
 from lab.plugin.outcomes import label_failure
+from lab.plugin.redaction import ReportRedaction
 from lab.plugin.selection import assign_roles, matching, need_of, why_none
 from lab.plugin.session import SESSION_KEY, LabSession, lab_session
+from lab.report import redacting_logger
 from lab.report.environment import write_environment
 
 __all__ = ["attach", "dut", "duts", "lab_inventory"]
@@ -78,7 +80,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+@pytest.hookimpl(trylast=True)  # after allure-pytest has registered its file logger
 def pytest_configure(config: pytest.Config) -> None:
+    redacting_logger.install(config)
+    config.pluginmanager.register(ReportRedaction(), "tos-lab-redaction")
     config.addinivalue_line("markers", "device_class(*classes): run only on these device classes")
     config.addinivalue_line(
         "markers",

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import threading
 
+from lab.redaction import redact
+
 
 class Capture:
     def __init__(self, limit: int = 8 << 20) -> None:
@@ -30,6 +32,7 @@ class Capture:
         with self._lock:
             start = position - self._dropped
             text = bytes(self._data[max(0, start) :]).decode(errors="replace")
+        text = redact(text)  # read whole, so a secret split across appends is still caught
         if start < 0:
             return f"[{-start} bytes dropped: the capture keeps the last {self._limit}]\n" + text
         return text

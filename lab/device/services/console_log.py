@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from lab.device.console import Console
 from lab.errors import LabError
+from lab.redaction import redact
 
 
 class ConsoleLog:
@@ -44,4 +45,4 @@ class ConsoleLog:
     def excerpt(self, since: int) -> str:
         if self._console is None:
             return self.error or "(no console)"
-        return self._console.since(since).decode(errors="replace").replace("\r", "")
+        return redact(self._console.since(since).decode(errors="replace").replace("\r", ""))
