@@ -3,10 +3,14 @@ first use (tests that need none never start it)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from lab.cloud.payment import Merchant, PaymentSandbox, WalletAccess
 from tests import fidelity
 from tests.farm import Farm, lab_home, start_farm, start_sandbox
+from tests.payment_data import CARD, PIN
 
 
 @pytest.fixture(scope="session")
@@ -20,6 +24,8 @@ def farm(home: Farm):
     started = start_farm(home)
     yield started
     started.lab("sim", "down", "--inventory", str(started.inventory), check=False)
+    # `lab run` on this farm starts its declared services too
+    started.lab("services", "down", "--inventory", str(started.inventory), check=False)
 
 
 @pytest.fixture(scope="session")
@@ -28,6 +34,24 @@ def sandbox_url(home: Farm):
     url = start_sandbox(home)
     yield url
     home.lab("services", "down", "--inventory", str(home.inventory), check=False)
+
+
+@pytest.fixture(scope="session")
+def sandbox(sandbox_url, home) -> PaymentSandbox:
+    """The lab's view of the farm's payment sandbox (with its admin key)."""
+    key = Path(home.env["LAB_RUNTIME_DIR"]) / "services" / "payment.admin-key"
+    return PaymentSandbox(sandbox_url, key.read_text().strip())
+
+
+@pytest.fixture
+def shop(sandbox: PaymentSandbox) -> Merchant:
+    return sandbox.merchant("Test Coffee")
+
+
+@pytest.fixture
+def wallet(sandbox: PaymentSandbox) -> WalletAccess:
+    """A wallet in the sandbox (not configured on any device)."""
+    return sandbox.wallet("t-watch", PIN, CARD, balance=50_000)
 
 
 _is_worker = False

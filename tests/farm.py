@@ -176,7 +176,7 @@ def start_farm(farm: Farm) -> Farm:
         "sim",
         "up",
         "--inventory",
-        str(inventory),
+        str(farm.inventory),
         "--boot-seconds",
         "0.5",
         "--only",

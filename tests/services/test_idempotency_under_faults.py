@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 from lab.protocols import paycode
-from tests.services.conftest import CARD, PIN
+from tests.payment_data import CARD, PIN
 
 PAYMENTS = 1000
 WALLETS = 50

@@ -11,7 +11,7 @@ import pytest
 
 from lab.cloud.http import ApiRefused, Client
 from lab.protocols import paycode
-from tests.services.conftest import PIN
+from tests.payment_data import PIN
 
 _issued: dict[str, int] = {}
 

@@ -1,0 +1,30 @@
+"""The wallet in Simplified Chinese: the banner reads 支付成功, in the hierarchy and by OCR."""
+
+from __future__ import annotations
+
+import allure
+import pytest
+
+from suites.payment import screens
+
+pytestmark = pytest.mark.requires("payment", "qr_pay")
+
+
+def set_language(dut, code: str) -> None:
+    with allure.step(f"Settings > Language > {code}"):
+        dut.shell(["am", "start", "-n", "com.tos.settings/.Language"], check=True)
+        dut.ui.tap(resourceId=f"com.tos.settings:id/lang_{code}")
+
+
+@allure.title("支付成功: the banner in Chinese")
+def test_the_banner_in_chinese(dut, wallet, shop, attach):
+    set_language(dut, "zh")
+    try:
+        code = screens.show_code(dut, attach)
+        shop.micropay(code, amount=2000, description="奶茶")
+        shown = screens.banner(dut, ok=True, language="zh")
+        assert shown["amount"] == "¥20.00"
+        screens.snap(dut, attach, "支付成功")
+        dut.screen.wait_text("支付成功", timeout=10)
+    finally:
+        set_language(dut, "en")
