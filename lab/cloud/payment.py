@@ -6,6 +6,7 @@ before anything can print it."""
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 
 from lab.cloud.http import Client
@@ -94,6 +95,21 @@ class Merchant:
 
     def charge(self, charge_id: str) -> dict:
         return self.api.get(f"/v1/charges/{charge_id}")
+
+    def await_charge(self, charge_id: str, status: str, timeout: float = 10) -> dict:
+        """Poll a charge until it reaches `status`, as a till polls WeChat's order query
+        while the customer is paying; a timeout names the status it stayed in."""
+        deadline = time.monotonic() + timeout
+        while True:
+            charge = self.charge(charge_id)
+            if charge["status"] == status:
+                return charge
+            if time.monotonic() >= deadline:
+                raise LabError(
+                    f"charge {charge_id} stayed {charge['status']!r} for {timeout:g} s, "
+                    f"never {status!r}"
+                )
+            time.sleep(0.1)
 
     def order_status(self, order_id: str) -> dict:
         return self.api.get(f"/v1/orders/{order_id}")

@@ -23,6 +23,7 @@ def test_no_network_then_one_charge(dut, wallet, shop, sandbox, pin, attach):
     code = screens.show_code(dut, attach)
     charge = shop.micropay(code, amount=21_000, description="Shoes")
     assert dut.ui.exists(timeout=10, resourceId=screens.rid("pin_amount_value"))
+    shop.await_charge(charge["id"], "userpaying", timeout=5)
     try:
         with allure.step("the device loses the network"):
             dut.shell(["cmd", "connectivity", "airplane-mode", "enable"], check=True)

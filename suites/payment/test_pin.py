@@ -22,7 +22,8 @@ def test_the_pin_pays_above_the_limit(dut, wallet, shop, sandbox, pin, attach):
         assert dut.ui.exists(timeout=10, resourceId=screens.rid("pin_amount_value"))
         assert dut.ui.text(resourceId=screens.rid("pin_amount_value")) == "¥300.00"
         screens.snap(dut, attach, "PIN pad")
-        assert shop.charge(charge["id"])["status"] == "userpaying"
+        # the wallet tells the sandbox it prompts while its pad opens: the till polls
+        shop.await_charge(charge["id"], "userpaying", timeout=5)
     screens.enter_pin(dut, pin)
     assert screens.banner(dut, ok=True)["amount"] == "¥300.00"
     assert shop.charge(charge["id"])["status"] == "succeeded"
