@@ -11,11 +11,13 @@ loser's key insert violates the primary key, it rolls back and replays the winne
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 from fastapi.responses import JSONResponse
 from sqlalchemy import Float, Integer, String, Text, delete
@@ -67,13 +69,17 @@ def run(
     key: str | None,
     scope: str,
     print_: str,
+    writer: AbstractContextManager | None = None,
 ) -> JSONResponse:
     """Run `operation` in a transaction (an ApiError rolls its effects back and becomes the
-    response); with a key, at most once per (scope, key)."""
+    response); with a key, at most once per (scope, key). `writer` is held around the
+    transaction (SQLite: one writer at a time, queued here instead of in SQLite's busy
+    handler, whose sleeps would stretch every wait to milliseconds)."""
     check_key(key)
     for _ in range(3):
         try:
-            return _once(db, operation, key, scope, print_)
+            with writer or contextlib.nullcontext():
+                return _once(db, operation, key, scope, print_)
         except IntegrityError:
             if key is None:
                 raise

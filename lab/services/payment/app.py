@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
+
 from fastapi import FastAPI
 from sqlalchemy.orm import sessionmaker
 
@@ -27,6 +30,7 @@ def create_app(database_url: str, admin_key: str) -> FastAPI:
         reads=sessionmaker(readers(engine), expire_on_commit=False),
         hub=Hub(db),
         admin_key=admin_key,
+        writer=threading.Lock() if database_url.startswith("sqlite") else contextlib.nullcontext(),
     )
     idempotency.prune(db)
     app = FastAPI(title="TOS+ Pay sandbox", version="1.0", description=DESCRIPTION)
