@@ -64,8 +64,10 @@ if [ -f package.json ]; then
     fi
 fi
 
-# 5. The bench-only env (make bench): Airtest and its opencv-contrib, kept apart from .venv.
+# 5. The bench-only env (make bench): wrk, and Airtest with its opencv-contrib kept apart
+#    from .venv.
 if [ "${1:-}" = "--bench" ]; then
+    apt_install wrk  # the sandbox's load generator: C, so the client never is the bottleneck
     BENCH_VENV=.venv-bench
     [ -x "$BENCH_VENV/bin/python" ] || "$PYTHON" -m venv "$BENCH_VENV"
     want="$(sha256sum bench/requirements.txt | cut -c1-16)"
