@@ -12,6 +12,8 @@ class Base(DeclarativeBase):
 
 
 def make_engine(url: str) -> Engine:
+    if url.startswith("postgresql://"):  # the driver the project installs (psycopg 3)
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=20)
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
