@@ -7,6 +7,7 @@ import sys
 import click
 
 from lab import __version__
+from lab.cli.apk import apk
 from lab.cli.devices import devices
 from lab.cli.output import fail
 from lab.cli.run import report, run
@@ -26,6 +27,7 @@ cli.add_command(sim)
 cli.add_command(run)
 cli.add_command(report)
 cli.add_command(services)
+cli.add_command(apk)
 
 
 def main() -> None:
