@@ -19,6 +19,8 @@ _RES_NAMES = {
     0x01010001: "label",
     0x01010003: "name",
     0x01010006: "permission",
+    0x0101020C: "minSdkVersion",
+    0x0101028E: "required",
 }
 BIND_INPUT_METHOD = "android.permission.BIND_INPUT_METHOD"
 
@@ -36,6 +38,8 @@ class ApkInfo:
     launcher_activity: str | None
     activities: tuple[str, ...] = ()  # full class names
     input_methods: tuple[str, ...] = ()  # services that are input methods (full names)
+    min_sdk: int = 1
+    features: tuple[str, ...] = ()  # uses-feature it requires
 
 
 MAX_MANIFEST = 4 << 20  # inflated: a zip bomb of a manifest is refused, not expanded
@@ -55,7 +59,7 @@ def read_apk(data: bytes) -> ApkInfo:
         raise ApkError("INSTALL_PARSE_FAILED_NOT_APK") from None
     try:
         return _parse_manifest(manifest)
-    except (struct.error, IndexError, UnicodeDecodeError, KeyError):
+    except (struct.error, IndexError, UnicodeDecodeError, KeyError, ValueError):
         raise ApkError("INSTALL_PARSE_FAILED_UNEXPECTED_EXCEPTION") from None
 
 
@@ -71,6 +75,8 @@ def _parse_manifest(blob: bytes) -> ApkInfo:
     launcher: str | None = None
     activities: list[str] = []
     input_methods: list[str] = []
+    features: list[str] = []
+    min_sdk = 1
     offset = header_size
     while offset + 8 <= len(blob):
         kind, chunk_header, size = struct.unpack_from("<HHI", blob, offset)
@@ -86,6 +92,11 @@ def _parse_manifest(blob: bytes) -> ApkInfo:
             stack.append(name)
             if name == "manifest":
                 info = attrs
+            elif name == "uses-sdk":
+                min_sdk = int(attrs.get("minSdkVersion", "1") or 1)
+            elif name == "uses-feature" and attrs.get("required", "true") != "false":
+                if attrs.get("name"):
+                    features.append(attrs["name"])
             elif name == "application" and "label" in attrs:
                 info["label"] = attrs["label"]
             elif name in ("activity", "activity-alias"):
@@ -125,6 +136,8 @@ def _parse_manifest(blob: bytes) -> ApkInfo:
         launcher_activity=launcher,
         activities=full,
         input_methods=imes,
+        min_sdk=min_sdk,
+        features=tuple(features),
     )
 
 

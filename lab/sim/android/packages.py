@@ -1,11 +1,17 @@
-"""Installed packages: the system apps plus whatever `adb install` brings."""
+"""Installed packages: the system apps plus whatever `adb install` brings, with Android's
+rules for an update (same signer, no downgrade)."""
 
 from __future__ import annotations
 
+import hashlib
 import threading
+import time
 from dataclasses import dataclass
 
 from lab.sim.android.apk import ApkInfo
+
+# the build's platform key: what the system apps are signed with
+PLATFORM_SIGNER = hashlib.sha256(b"TOS+ 1.2 platform key").hexdigest()
 
 
 @dataclass
@@ -20,6 +26,11 @@ class Package:
     activities: tuple[str, ...] = ()  # full class names
     uid: int = 1000
     input_methods: tuple[str, ...] = ()  # its input method services (full class names)
+    signers: tuple[str, ...] = (PLATFORM_SIGNER,)  # certificate SHA-256 digests
+    min_sdk: int = 26
+    features: tuple[str, ...] = ()
+    installed_at: float = 0.0  # first install
+    updated_at: float = 0.0  # this version's install
 
     def has_activity(self, name: str) -> bool:
         """`name` short (.Settings) or full (com.tos.settings.Settings)."""
@@ -107,25 +118,40 @@ class PackageManager:
         with self._lock:
             return sorted(self._packages.values(), key=lambda p: p.name)
 
-    def check_install(self, info: ApkInfo, replace: bool = True) -> str | None:
-        """None when `info` may be installed, else Android's failure code."""
+    def check_install(self, info: ApkInfo, signers: tuple[str, ...], replace: bool = True):
+        """None when `info` may be installed, else Android's failure: code and message."""
         with self._lock:
-            return self._refusal(info, replace)
+            return self._refusal(info, signers, replace)
 
-    def _refusal(self, info: ApkInfo, replace: bool) -> str | None:
+    def _refusal(self, info: ApkInfo, signers: tuple[str, ...], replace: bool) -> str | None:
         old = self._packages.get(info.package)
-        if old and old.system:
-            return "INSTALL_FAILED_DUPLICATE_PACKAGE"
-        if old and not replace:
-            return "INSTALL_FAILED_ALREADY_EXISTS"
-        if old and info.version_code < old.version_code:
-            return "INSTALL_FAILED_VERSION_DOWNGRADE"
+        if old is None:
+            return None
+        if old.system:
+            return "INSTALL_FAILED_DUPLICATE_PACKAGE: a system package has this name"
+        if not replace:
+            return (
+                f"INSTALL_FAILED_ALREADY_EXISTS: Attempt to re-install {info.package} "
+                "without first uninstalling."
+            )
+        if set(signers) != set(old.signers):
+            return (
+                f"INSTALL_FAILED_UPDATE_INCOMPATIBLE: Package {info.package} signatures do not "
+                "match previously installed version; ignoring!"
+            )
+        if info.version_code < old.version_code:
+            return (
+                f"INSTALL_FAILED_VERSION_DOWNGRADE: Downgrade detected: Update version code "
+                f"{info.version_code} is older than current {old.version_code}"
+            )
         return None
 
-    def install(self, info: ApkInfo, path: str, replace: bool) -> str | None:
-        """None on success, else Android's failure code."""
+    def install(
+        self, info: ApkInfo, path: str, signers: tuple[str, ...], replace: bool = True
+    ) -> str | None:
+        """None on success, else Android's failure (code: message)."""
         with self._lock:
-            refusal = self._refusal(info, replace)
+            refusal = self._refusal(info, signers, replace)
             if refusal:
                 return refusal
             old = self._packages.get(info.package)
@@ -143,6 +169,11 @@ class PackageManager:
                 activities=info.activities,
                 uid=uid,
                 input_methods=info.input_methods,
+                signers=signers,
+                min_sdk=info.min_sdk,
+                features=info.features,
+                installed_at=old.installed_at if old else time.time(),
+                updated_at=time.time(),
             )
         return None
 

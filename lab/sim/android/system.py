@@ -16,6 +16,7 @@ from PIL import Image
 
 from lab.sim.android.camera import Camera
 from lab.sim.android.commands import COMMANDS
+from lab.sim.android.features import device_features
 from lab.sim.android.logcat import LogBuffer
 from lab.sim.android.packages import WALLET, PackageManager
 from lab.sim.android.processes import SYSTEM_PROCESSES, ProcessTable
@@ -77,6 +78,7 @@ class AndroidSystem:
         self.props = Props(default_props(spec))
         self.logcat = LogBuffer()
         self.packages = PackageManager((WALLET,) if spec.has("payment") else ())
+        self.features = device_features(spec)
         self.settings: dict[str, object] = {
             "wifi": True,
             "nfc": spec.has("nfc"),

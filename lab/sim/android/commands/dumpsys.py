@@ -209,13 +209,19 @@ def _package(system: AndroidSystem, proc: Proc, args: list[str]) -> None:
         proc.print(f"  Package [{package.name}] ({_token(package.name)}):")
         proc.print(f"    userId={package.uid}")
         proc.print(f"    codePath={package.path.rsplit('/', 1)[0]}")
-        proc.print(f"    versionCode={package.version_code} minSdk=26 targetSdk=33")
+        proc.print(f"    versionCode={package.version_code} minSdk={package.min_sdk} targetSdk=33")
         proc.print(f"    versionName={package.version_name}")
         flags = "SYSTEM HAS_CODE" if package.system else "HAS_CODE ALLOW_CLEAR_USER_DATA"
         proc.print(f"    pkgFlags=[ {flags} ]")
-        stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(system.boot_time))
-        proc.print(f"    firstInstallTime={stamp}")
-        proc.print(f"    lastUpdateTime={stamp}")
+        signers = ", ".join(digest[:8] for digest in package.signers)
+        proc.print(f"    signatures=PackageSignatures{{version:2, signatures:[{signers}]}}")
+        if package.features:
+            proc.print("    requested features:")
+            for name in package.features:
+                proc.print(f"      {name}")
+        for what, at in (("first", package.installed_at), ("last", package.updated_at)):
+            stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(at or system.boot_time))
+            proc.print(f"    {what}{'Install' if what == 'first' else 'Update'}Time={stamp}")
 
 
 def _power(system: AndroidSystem, proc: Proc, args: list[str]) -> None:

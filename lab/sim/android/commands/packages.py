@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+import tempfile
 from typing import TYPE_CHECKING
 
+from lab.apk.signature import SignatureInvalid, verify
+from lab.errors import LabError
 from lab.sim.android.apk import ApkError, read_apk
+from lab.sim.android.props import SDK
 from lab.sim.userland.proc import Proc
 
 if TYPE_CHECKING:
@@ -13,6 +18,7 @@ if TYPE_CHECKING:
 
 MAX_APK = 512 << 20  # refuse bigger, rather than hold them in memory
 _PACKAGE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)+")
+_sessions = itertools.count(1_000_001)  # install session ids, as in vmdl<id>.tmp
 
 
 def pm(system: AndroidSystem, proc: Proc) -> int:
@@ -21,6 +27,10 @@ def pm(system: AndroidSystem, proc: Proc) -> int:
     rest = args[1:]
     if verb == "list" and rest[:1] == ["packages"]:
         return _list(system, proc, rest[1:])
+    if verb == "list" and rest[:1] == ["features"]:
+        for name in sorted(system.features):
+            proc.print(f"feature:{name}")
+        return 0
     if verb == "path" and rest:
         package = system.packages.get(rest[-1])
         if package is None:
@@ -70,7 +80,9 @@ def pm(system: AndroidSystem, proc: Proc) -> int:
             state = "enabled" if verb == "enable" else "disabled-user"
             proc.print(f"Package {rest[0]} new state: {state}")
         return 0
-    return proc.fail("usage: pm list packages|path|install|uninstall|clear|grant|revoke ...")
+    return proc.fail(
+        "usage: pm list packages|features, pm path|install|uninstall|clear|grant|revoke ..."
+    )
 
 
 def _list(system: AndroidSystem, proc: Proc, args: list[str]) -> int:
@@ -102,45 +114,81 @@ def _list(system: AndroidSystem, proc: Proc, args: list[str]) -> int:
 
 
 def _install(system: AndroidSystem, proc: Proc, data: bytes) -> int:
+    """Android's checks in its order: parse, certificates, SDK, features, then the rules
+    for an update; the APK lands before the package is registered (never half-installed)."""
     if len(data) > MAX_APK:
-        proc.print(
-            f"Failure [INSTALL_FAILED_INSUFFICIENT_STORAGE: larger than {MAX_APK >> 20} MiB]"
+        return _failure(
+            proc, f"INSTALL_FAILED_INSUFFICIENT_STORAGE: larger than {MAX_APK >> 20} MiB"
         )
-        return 1
     try:
         info = read_apk(data)
     except ApkError as exc:
-        proc.print(f"Failure [{exc}]")
-        return 1
+        return _failure(proc, str(exc))
     if not _PACKAGE_NAME.fullmatch(info.package):
-        proc.print(f"Failure [INSTALL_PARSE_FAILED_BAD_PACKAGE_NAME: {info.package!r}]")
-        return 1
+        return _failure(proc, f"INSTALL_PARSE_FAILED_BAD_PACKAGE_NAME: {info.package!r}")
+    session = next(_sessions)
+    try:
+        signers = _certificates(system, data)
+    except SignatureInvalid as exc:
+        return _failure(
+            proc,
+            "INSTALL_PARSE_FAILED_NO_CERTIFICATES: Failed to collect certificates from "
+            f"/data/app/vmdl{session}.tmp/base.apk: {exc.message}",
+        )
+    except LabError as exc:  # no verifier on this host: the device cannot install
+        return _failure(proc, f"INSTALL_FAILED_INTERNAL_ERROR: {exc.message}")
+    if info.min_sdk > SDK:
+        return _failure(
+            proc,
+            f"INSTALL_FAILED_OLDER_SDK: Requires newer sdk version #{info.min_sdk} "
+            f"(current version is #{SDK})",
+        )
+    missing = [name for name in info.features if name not in system.features]
+    if missing:
+        return _failure(
+            proc,
+            f"INSTALL_FAILED_MISSING_FEATURE: Package {info.package} requires unavailable "
+            f"feature {missing[0]}; ",
+        )
+    failure = system.packages.check_install(info, signers)
+    if failure:
+        return _failure(proc, failure)
     folder = f"/data/app/{info.package}-1"
     path = f"{folder}/base.apk"
-    failure = system.packages.check_install(info)
-    if failure:
-        proc.print(f"Failure [{failure}]")
-        return 1
-    try:  # the APK lands before the package is registered: never half-installed
+    try:
         system.files.mkdirs(folder)
         system.files.write_bytes(path, data)
     except OSError as exc:
-        proc.print(f"Failure [INSTALL_FAILED_INTERNAL_ERROR: {exc.strerror}]")
-        return 1
-    system.packages.install(info, path, replace=True)
+        return _failure(proc, f"INSTALL_FAILED_INTERNAL_ERROR: {exc.strerror}")
+    failure = system.packages.install(info, path, signers)
+    if failure:  # another install of this package won meanwhile
+        return _failure(proc, failure)
     system.log("I", "PackageManager", f"Installed {info.package} version {info.version_name}")
     system.windows.refresh()  # the launcher shows the new app
     proc.print("Success")
     return 0
 
 
+def _certificates(system: AndroidSystem, data: bytes) -> tuple[str, ...]:
+    """The APK's signers, checked by apksig (apksigner) as this device's API level would,
+    on a staged copy (Android stages an install in /data/app/vmdl*.tmp)."""
+    with tempfile.NamedTemporaryFile(dir=system.state_dir, suffix=".apk") as staged:
+        staged.write(data)
+        staged.flush()
+        return verify(staged.name, min_sdk=SDK).digests
+
+
+def _failure(proc: Proc, failure: str) -> int:
+    proc.print(f"Failure [{failure}]")
+    return 1
+
+
 def install_streamed(system: AndroidSystem, proc: Proc, size: int) -> int:
     """`cmd package install -S SIZE`: the APK arrives on stdin."""
     if size > MAX_APK:
-        proc.print(
-            f"Failure [INSTALL_FAILED_INSUFFICIENT_STORAGE: larger than {MAX_APK >> 20} MiB]"
+        return _failure(
+            proc, f"INSTALL_FAILED_INSUFFICIENT_STORAGE: larger than {MAX_APK >> 20} MiB"
         )
-        return 1
     data = proc.read_stdin(limit=size)
     if len(data) != size:
         proc.print(f"Failure [INSTALL_FAILED_INVALID_APK: read {len(data)} of {size} bytes]")
