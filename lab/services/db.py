@@ -3,12 +3,24 @@ or any SQLAlchemy URL (postgresql://...)."""
 
 from __future__ import annotations
 
+import secrets
+import time
+
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 
 class Base(DeclarativeBase):
     pass
+
+
+def new_id(prefix: str) -> str:
+    """A row id that says what it is: `ch_5f0c...`."""
+    return f"{prefix}_{secrets.token_hex(10)}"
+
+
+def now() -> float:
+    return time.time()
 
 
 def make_engine(url: str) -> Engine:

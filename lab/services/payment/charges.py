@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lab.protocols import emv, paycode
+from lab.services.db import new_id
 from lab.services.errors import ApiError
 from lab.services.keys import pin_matches
 from lab.services.payment import events, ledger
@@ -21,7 +22,6 @@ from lab.services.payment.models import (
     Order,
     UsedCode,
     Wallet,
-    new_id,
 )
 from lab.services.payment.principals import Principal
 from lab.services.payment.provisioning import issuer_key

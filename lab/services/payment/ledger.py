@@ -6,8 +6,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lab.services.db import new_id
 from lab.services.errors import ApiError
-from lab.services.payment.models import Account, LedgerEntry, new_id
+from lab.services.payment.models import Account, LedgerEntry
 
 EXTERNAL = "acct_external"  # money outside the sandbox: top-ups come from here
 

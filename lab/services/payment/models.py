@@ -3,9 +3,6 @@ summing to zero, and an account's balance is the sum of its entries."""
 
 from __future__ import annotations
 
-import secrets
-import time
-
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -17,20 +14,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lab.services.db import Base
+from lab.services.db import Base, now
 
 PIN_LIMIT = 20000  # fen: above ¥200 a charge needs the PIN on the device
 MAX_PIN_FAILURES = 3
 MAX_REFUNDS = 50  # per charge, as WeChat Pay
 MAX_AMOUNT = 100_000_000  # fen (¥1,000,000) per charge
-
-
-def new_id(prefix: str) -> str:
-    return f"{prefix}_{secrets.token_hex(10)}"
-
-
-def now() -> float:
-    return time.time()
 
 
 class Account(Base):

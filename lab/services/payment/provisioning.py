@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 
 from lab.protocols import emv, paycode
 from lab.protocols.pan import luhn_ok, with_check_digit
+from lab.services.db import new_id
 from lab.services.errors import ApiError
 from lab.services.keys import key_hash, new_key, pin_hash
 from lab.services.payment import ledger
-from lab.services.payment.models import Account, Merchant, Setting, Wallet, new_id
+from lab.services.payment.models import Account, Merchant, Setting, Wallet
 from lab.services.payment.schemas import MerchantIn, WalletIn
 from lab.services.payment.views import money
 

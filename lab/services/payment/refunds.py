@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from lab.services.db import new_id
 from lab.services.errors import ApiError
 from lab.services.payment import events, ledger
-from lab.services.payment.models import MAX_REFUNDS, Charge, Merchant, Refund, Wallet, new_id
+from lab.services.payment.models import MAX_REFUNDS, Charge, Merchant, Refund, Wallet
 from lab.services.payment.principals import Principal
 from lab.services.payment.schemas import RefundIn
 from lab.services.payment.views import money
