@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
-import threading
-
 from fastapi import FastAPI
-from sqlalchemy.orm import sessionmaker
 
 from lab.services import errors, idempotency
-from lab.services.db import Base, make_engine, readers
+from lab.services.box import ServiceBox
+from lab.services.db import Base, make_engine
 from lab.services.payment import routes_admin, routes_merchant, routes_wallet
 from lab.services.payment.deps import Sandbox
 from lab.services.payment.events import Hub
 from lab.services.payment.faults import HeldReplies
+from lab.services.payment.principals import LOOKUPS
 
 DESCRIPTION = """The TOS+ Pay sandbox: orders with a QR code, payment codes (付款码), charges,
 refunds, NFC authorisations and a double-entry ledger, in integer fen (2000 = ¥20.00).
@@ -24,17 +22,11 @@ Every POST takes an `Idempotency-Key` (Stripe's semantics). Errors are
 def create_app(database_url: str, admin_key: str) -> FastAPI:
     engine = make_engine(database_url)
     Base.metadata.create_all(engine)
-    db = sessionmaker(engine, expire_on_commit=False)
-    box = Sandbox(
-        db=db,
-        reads=sessionmaker(readers(engine), expire_on_commit=False),
-        hub=Hub(db),
-        admin_key=admin_key,
-        writer=threading.Lock() if database_url.startswith("sqlite") else contextlib.nullcontext(),
-    )
-    idempotency.prune(db)
+    sessions = ServiceBox.sessions(engine, database_url)
+    box = Sandbox(**sessions, admin_key=admin_key, lookups=LOOKUPS, hub=Hub(sessions["db"]))
+    idempotency.prune(box.db)
     app = FastAPI(title="TOS+ Pay sandbox", version="1.0", description=DESCRIPTION)
-    app.state.sandbox = box
+    app.state.box = box
     errors.install(app)
     app.include_router(routes_merchant.router)
     app.include_router(routes_wallet.router)

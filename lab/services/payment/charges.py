@@ -23,12 +23,12 @@ from lab.services.payment.models import (
     UsedCode,
     Wallet,
 )
-from lab.services.payment.principals import Principal
 from lab.services.payment.provisioning import issuer_key
 from lab.services.payment.schemas import MicropayIn, NfcAuthorizeIn, OrderIn, PayOrderIn
 from lab.services.payment.views import charge as charge_view
 from lab.services.payment.views import money
 from lab.services.payment.views import order as order_view
+from lab.services.principal import Principal
 
 Outcome = tuple[int, dict]
 AWAITING_PIN = ("requires_pin", "userpaying")

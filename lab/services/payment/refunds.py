@@ -10,10 +10,10 @@ from lab.services.db import new_id
 from lab.services.errors import ApiError
 from lab.services.payment import events, ledger
 from lab.services.payment.models import MAX_REFUNDS, Charge, Merchant, Refund, Wallet
-from lab.services.payment.principals import Principal
 from lab.services.payment.schemas import RefundIn
 from lab.services.payment.views import money
 from lab.services.payment.views import refund as refund_view
+from lab.services.principal import Principal
 
 
 def refund(session: Session, merchant: Principal, body: RefundIn) -> tuple[int, dict]:

@@ -6,13 +6,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from lab.services.box import Caller, IdemKey, post
 from lab.services.errors import ApiError
 from lab.services.payment import ledger, provisioning
-from lab.services.payment.deps import Caller, IdemKey, post, sandbox
+from lab.services.payment.deps import sandbox
 from lab.services.payment.faults import HeldReply
 from lab.services.payment.models import Wallet
-from lab.services.payment.principals import require
 from lab.services.payment.schemas import FaultIn, MerchantIn, TopUpIn, WalletIn
+from lab.services.principal import require
 
 router = APIRouter(prefix="/v1/admin", tags=["lab"])
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
+from lab.services.box import Caller, IdemKey, post
 from lab.services.errors import ApiError
 from lab.services.payment import charges, events, ledger, views
-from lab.services.payment.deps import Caller, IdemKey, post, sandbox
+from lab.services.payment.deps import sandbox
 from lab.services.payment.models import Wallet
-from lab.services.payment.principals import require
 from lab.services.payment.schemas import PayOrderIn, PinIn
+from lab.services.principal import require
 
 router = APIRouter(prefix="/v1/wallet", tags=["wallet"])
 
