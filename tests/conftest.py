@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from lab.cloud.payment import Merchant, PaymentSandbox, WalletAccess
+from lab.cloud.store import Store
 from tests import fidelity
-from tests.farm import Farm, lab_home, start_farm, start_sandbox
+from tests.farm import STORE_PORT, Farm, lab_home, start_farm, start_sandbox
 from tests.payment_data import CARD, PIN
 
 
@@ -41,6 +42,14 @@ def sandbox(sandbox_url, home) -> PaymentSandbox:
     """The lab's view of the farm's payment sandbox (with its admin key)."""
     key = Path(home.env["LAB_RUNTIME_DIR"]) / "services" / "payment.admin-key"
     return PaymentSandbox(sandbox_url, key.read_text().strip())
+
+
+@pytest.fixture(scope="session")
+def store(sandbox_url, home) -> Store:
+    """The lab's view of the farm's app store (`lab services up` started it beside the
+    payment sandbox)."""
+    key = Path(home.env["LAB_RUNTIME_DIR"]) / "services" / "store.admin-key"
+    return Store(f"http://127.0.0.1:{STORE_PORT}", key.read_text().strip())
 
 
 @pytest.fixture

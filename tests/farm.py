@@ -28,6 +28,7 @@ PORTS = {
     "t-stranger": BASE + 12,
 }
 SANDBOX_PORT = BASE + 30  # the payment sandbox of this worker's farm
+STORE_PORT = BASE + 34  # its app store
 BIN = Path(sys.executable).parent
 LAB = str(BIN / "lab")
 ADB = str(Path(adbutils.__file__).parent / "binaries" / "adb")
@@ -98,6 +99,7 @@ peripherals:
 FARM = """farm:
   services:
     payment: {url: "http://127.0.0.1:%(sandbox)s"}
+    store: {url: "http://127.0.0.1:%(store)s"}
 devices:"""
 
 
@@ -158,7 +160,7 @@ def lab_home(tmp_path_factory: pytest.TempPathFactory) -> Farm:
     inventory = folder / "farm.yaml"
     ports = {device.replace("-", "_"): port for device, port in PORTS.items()}
     inventory.write_text(
-        FARM % {"sandbox": SANDBOX_PORT}
+        FARM % {"sandbox": SANDBOX_PORT, "store": STORE_PORT}
         + DEVICES % {"ours": _adb_key(), "foreign": foreign, **ports}
     )
     env = {**os.environ, "LAB_RUNTIME_DIR": str(folder / "runtime"), "COLUMNS": "200"}

@@ -57,15 +57,32 @@ class Client:
     def delete(self, path: str) -> dict:
         return self._call("DELETE", path, None, None, None)
 
+    def upload(self, path: str, data: bytes, content_type: str, key: str | None = None) -> dict:
+        """POST raw bytes (an APK, say), once, whatever the retries."""
+        return self._call("POST", path, None, None, key or str(uuid.uuid4()), (data, content_type))
+
     def _call(
-        self, method: str, path: str, body: dict | None, params: dict | None, key: str | None
+        self,
+        method: str,
+        path: str,
+        body: dict | None,
+        params: dict | None,
+        key: str | None,
+        content: tuple[bytes, str] | None = None,
     ) -> dict:
         headers = {"Idempotency-Key": key} if key else {}
+        if content is not None:
+            headers["Content-Type"] = content[1]
         failure: Exception | None = None
         for attempt in range(self.attempts):
             try:
                 response = self._http.request(
-                    method, path, json=body, params=params, headers=headers
+                    method,
+                    path,
+                    json=body,
+                    params=params,
+                    headers=headers,
+                    content=content[0] if content else None,
                 )
             except httpx.TransportError as exc:  # may or may not have reached the service
                 failure = exc

@@ -16,17 +16,18 @@ from lab.redaction import register
 from lab.runtime import runtime_dir
 
 
-def admin_key(env: str = "LAB_PAYMENT_ADMIN_KEY") -> str:
-    """The lab's key: from the environment (a remote sandbox) or the one `lab services up`
-    wrote on this host."""
+def admin_key(service: str = "payment") -> str:
+    """The lab's key to a service: from the environment (LAB_PAYMENT_ADMIN_KEY for a remote
+    sandbox) or the one `lab services up` wrote on this host."""
+    env = f"LAB_{service.upper()}_ADMIN_KEY"
     if os.environ.get(env):
         return os.environ[env]
-    path = runtime_dir() / "services" / "payment.admin-key"
+    path = runtime_dir() / "services" / f"{service}.admin-key"
     try:
         return path.read_text().strip()
     except OSError:
         raise LabError(
-            f"no admin key for the payment sandbox ({path} is missing)",
+            f"no admin key for the {service} service ({path} is missing)",
             hint=f"start it with `lab services up`, or set {env} for a remote one",
         ) from None
 
@@ -65,6 +66,11 @@ class WalletAccess:
             "card": vars(self.card),
         }
 
+    def pay_order(self, order_id: str, pin: str | None = None) -> dict:
+        """What the wallet does with a scanned order (tests acting as the device)."""
+        body = {"pin": pin} if pin is not None else {}
+        return Client(self.url, self.api_key).post(f"/v1/wallet/orders/{order_id}/pay", body)
+
 
 class Merchant:
     """A shop: its till's calls, with its own key."""
@@ -72,11 +78,14 @@ class Merchant:
     def __init__(self, url: str, merchant_id: str, account: str, key: str) -> None:
         self.id = merchant_id
         self.account = account
+        self.key = key  # registered for redaction by whoever made it
         self.api = Client(url, key)
 
-    def order(self, amount: int, description: str, expires_in: int = 7200) -> dict:
+    def order(
+        self, amount: int, description: str, expires_in: int = 7200, key: str | None = None
+    ) -> dict:
         body = {"amount": amount, "description": description, "expires_in": expires_in}
-        return self.api.post("/v1/orders", body)
+        return self.api.post("/v1/orders", body, key=key)
 
     def micropay(
         self,
@@ -114,11 +123,13 @@ class Merchant:
     def order_status(self, order_id: str) -> dict:
         return self.api.get(f"/v1/orders/{order_id}")
 
-    def refund(self, charge_id: str, amount: int | None = None, reason: str = "") -> dict:
+    def refund(
+        self, charge_id: str, amount: int | None = None, reason: str = "", key: str | None = None
+    ) -> dict:
         body: dict = {"charge": charge_id, "reason": reason}
         if amount is not None:
             body["amount"] = amount
-        return self.api.post("/v1/refunds", body)
+        return self.api.post("/v1/refunds", body, key=key)
 
     def nfc_authorize(self, amount: int, icc_data: bytes, description: str = "") -> dict:
         body = {"amount": amount, "icc_data": icc_data.hex(), "description": description}
@@ -184,6 +195,9 @@ class PaymentSandbox:
             ),
             url=self.url,
         )
+
+    def top_up(self, wallet_id: str, amount: int) -> dict:
+        return self.admin.post(f"/v1/admin/wallets/{wallet_id}/topup", {"amount": amount})
 
     def account(self, account_id: str, limit: int = 100) -> dict:
         return self.admin.get(f"/v1/accounts/{account_id}", limit=limit)

@@ -10,7 +10,15 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
 from lab.inventory.capabilities import CAPABILITIES
 from lab.inventory.suggest import did_you_mean
@@ -180,6 +188,13 @@ class Service(_Strict):
 
 class Services(_Strict):
     payment: Service | None = None
+    store: Service | None = None  # the app store; its purchases are paid through `payment`
+
+    @model_validator(mode="after")
+    def _store_pays_through_payment(self) -> Services:
+        if self.store is not None and self.payment is None:
+            raise ValueError("store: needs the payment sandbox too (services.payment)")
+        return self
 
 
 class Farm(_Strict):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import uvicorn
 
-APPS = {"payment": "lab.services.payment.app"}
+APPS = {"payment": "lab.services.payment.app", "store": "lab.services.store.app"}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,13 +20,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--database", required=True)
     parser.add_argument("--admin-key-file", type=Path, required=True)
+    # the store's: where APKs are kept, and the payment sandbox it sells through
+    parser.add_argument("--blobs", type=Path)
+    parser.add_argument("--payment-url")
+    parser.add_argument("--payment-admin-key-file", type=Path)
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     module = __import__(APPS[args.name], fromlist=["create_app"])
     admin_key = args.admin_key_file.read_text().strip()
-    app = module.create_app(args.database, admin_key)
+    extra = {}
+    if args.name == "store":
+        extra = {
+            "blobs": args.blobs or args.admin_key_file.parent / "store-apks",
+            "payment_url": args.payment_url,
+            "payment_admin_key_file": args.payment_admin_key_file,
+        }
+    app = module.create_app(args.database, admin_key, **extra)
     # the access log names paths and statuses only: bodies (PINs, codes) are never logged
     uvicorn.run(
         app,

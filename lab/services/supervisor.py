@@ -24,7 +24,7 @@ from lab.inventory import Inventory
 from lab.inventory.schema import Service
 from lab.runtime import process_identity, runtime_dir, same_process
 
-NAMES = ("payment",)
+NAMES = ("payment", "store")
 _LOCAL = ("127.0.0.1", "localhost", "::1")
 
 
@@ -130,7 +130,7 @@ def up(
                 f"service {name}: port {port} on {host} is busy (another process listens there)",
                 hint=f"stop it, or give farm.services.{name}.url another port in {inventory.path}",
             )
-        started[name] = _spawn(name, service)
+        started[name] = _spawn(name, service, _extra(name, inventory))
     deadline = time.monotonic() + timeout
     for name, process in started.items():
         url = wanted[name].url
@@ -148,7 +148,20 @@ def up(
     return status(inventory, only)
 
 
-def _spawn(name: str, service: Service) -> subprocess.Popen:
+def _extra(name: str, inventory: Inventory) -> list[str]:
+    """What a service needs beyond its own database: the store keeps APKs beside it and
+    pays through the payment sandbox (with its admin key, to become a merchant)."""
+    if name != "store":
+        return []
+    extra = ["--blobs", str(services_dir() / "store-apks")]
+    payment = inventory.farm.services.payment
+    if payment is not None:
+        extra += ["--payment-url", payment.url, "--payment-admin-key-file"]
+        extra.append(str(admin_key_file("payment")))
+    return extra
+
+
+def _spawn(name: str, service: Service, extra: list[str]) -> subprocess.Popen:
     folder = services_dir()
     database = service.database or f"sqlite:///{folder / (name + '.db')}"
     host, port = service.host_port
@@ -166,6 +179,7 @@ def _spawn(name: str, service: Service) -> subprocess.Popen:
         database,
         "--admin-key-file",
         str(admin_key_file(name)),
+        *extra,
     ]
     with open(log_path, "ab") as log:
         process = subprocess.Popen(

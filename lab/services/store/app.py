@@ -1,0 +1,56 @@
+"""The TOS+ Store as an ASGI app: `create_app(database_url, admin_key, blobs, payment_url,
+payment_admin_key_file)`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from lab.services import errors, idempotency
+from lab.services.box import ServiceBox
+from lab.services.db import Base, make_engine
+from lab.services.store import routes_admin, routes_developer, routes_device
+from lab.services.store.payments import PaymentLink
+from lab.services.store.principals import LOOKUPS
+
+DESCRIPTION = """The TOS+ Store: developers upload signed APKs; devices browse the apps
+that fit them, buy paid ones from their wallet (through the payment sandbox), download
+and install; sales split 85/15 up to ¥1,000,000 a year per developer, 70/30 above, in a
+double-entry revenue ledger with monthly statements. Amounts in integer fen. Every POST
+takes an `Idempotency-Key`. Errors are `{"error": {type, code, param, message}}`."""
+
+
+@dataclass
+class Store(ServiceBox):
+    blobs: Path = field(default_factory=Path)
+    payments: PaymentLink | None = None
+
+
+def create_app(
+    database_url: str,
+    admin_key: str,
+    blobs: Path,
+    payment_url: str | None = None,
+    payment_admin_key_file: Path | None = None,
+) -> FastAPI:
+    engine = make_engine(database_url)
+    Base.metadata.create_all(engine)
+    sessions = ServiceBox.sessions(engine, database_url)
+    payments = PaymentLink(payment_url, payment_admin_key_file, sessions["db"])
+    box = Store(**sessions, admin_key=admin_key, lookups=LOOKUPS, blobs=blobs, payments=payments)
+    idempotency.prune(box.db)
+    app = FastAPI(title="TOS+ Store", version="1.0", description=DESCRIPTION)
+    app.state.box = box
+    errors.install(app)
+    for module in (routes_device, routes_developer, routes_admin):
+        app.include_router(module.router)
+
+    @app.get("/healthz", tags=["lab"], summary="Up and able to reach its database")
+    def healthz() -> dict:
+        with box.reads() as session:
+            session.execute(idempotency.IdempotencyKey.__table__.select().limit(1))
+        return {"status": "ok", "service": "store"}
+
+    return app

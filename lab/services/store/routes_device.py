@@ -1,0 +1,129 @@
+"""A device's calls (its store app): the catalogue that fits it, details, download,
+purchases paid from its wallet, refunds and what its account owns."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import FileResponse, JSONResponse
+from sqlalchemy import select
+
+from lab.services.box import Caller, IdemKey, box, post
+from lab.services.errors import ApiError
+from lab.services.principal import require
+from lab.services.store import catalog, purchases
+from lab.services.store.models import App, Entitlement, Version
+from lab.services.store.schemas import PurchaseIn
+
+router = APIRouter(prefix="/v1", tags=["device"])
+APK_TYPE = "application/vnd.android.package-archive"
+
+
+@router.get("/catalog", summary="The apps that fit this device (search with q)")
+def catalogue(request: Request, who: Caller, q: str = Query("", max_length=64)) -> dict:
+    require(who, "device")
+    with box(request).reads() as session:
+        return {"data": catalog.listing(session, catalog.device_of(session, who.id), q)}
+
+
+@router.get("/apps/{package}", summary="An app: its newest version that fits this device")
+def app_details(package: str, request: Request, who: Caller) -> dict:
+    require(who, "device")
+    with box(request).reads() as session:
+        return catalog.details(session, catalog.device_of(session, who.id), package)
+
+
+@router.get("/apps/{package}/apk", summary="Download a version's APK (Range requests resume)")
+def download(package: str, request: Request, who: Caller, version_code: int = Query(..., ge=1)):
+    require(who, "device")
+    state = box(request)
+    with state.reads() as session:
+        device = catalog.device_of(session, who.id)
+        app = session.get(App, package)
+        version = session.scalars(
+            select(Version).where(Version.package == package, Version.version_code == version_code)
+        ).first()
+        if app is None or version is None:
+            raise ApiError(
+                404,
+                "resource_missing",
+                f"no version {version_code} of {package}",
+                param="version_code",
+            )
+        why = catalog.unfit(version, device)
+        if why:
+            raise ApiError(
+                409,
+                "not_compatible",
+                f"not compatible with this device: {why}",
+                param="version_code",
+            )
+        if not catalog.owned(session, device, app):
+            raise ApiError(
+                402, "not_owned", f"buy {package} before downloading it", param="package"
+            )
+    path = state.blobs / f"{version.sha256}.apk"
+    return FileResponse(path, media_type=APK_TYPE, filename=f"{package}-{version_code}.apk",
+                        headers={"ETag": f'"{version.sha256}"'})  # fmt: skip
+
+
+@router.post("/purchases", status_code=201, summary="Buy an app: a payment order for the wallet")
+def buy(body: PurchaseIn, request: Request, who: Caller, key: IdemKey = None) -> JSONResponse:
+    require(who, "device")
+    state = box(request)
+    with state.reads() as session:
+        app, pending = purchases.buyable(session, who, body.package)
+    if pending is not None:  # a purchase waiting for its payment: the same one again
+        order = state.payments.order_status(pending.order_id)
+        return JSONResponse(purchases.view(pending, order), status_code=200)
+    # the store's key for the payment order follows the device's key: a retry, one order
+    order_key = f"store-{who.scope}-{key or uuid.uuid4()}"
+    order = state.payments.order(app.price, f"TOS+ Store: {app.title}", order_key)
+    return post(request, who, body, key, lambda s: purchases.create(s, who, app, order), "device")
+
+
+@router.get("/purchases/{purchase_id}", summary="A purchase")
+def get_purchase(purchase_id: str, request: Request, who: Caller) -> dict:
+    require(who, "device", "admin")
+    with box(request).reads() as session:
+        return purchases.view(purchases.mine(session, who, purchase_id))
+
+
+@router.post("/purchases/{purchase_id}/complete", summary="After the wallet paid: grant the app")
+def complete(purchase_id: str, request: Request, who: Caller, key: IdemKey = None) -> JSONResponse:
+    require(who, "device", "admin")
+    state = box(request)
+    with state.reads() as session:
+        purchase = purchases.mine(session, who, purchase_id)
+    order = state.payments.order_status(purchase.order_id) if purchase.status == "pending" else None
+    operation = lambda s: purchases.complete(s, who, purchase_id, order)  # noqa: E731
+    return post(request, who, None, key, operation, "device", "admin")
+
+
+@router.post(
+    "/purchases/{purchase_id}/refund", summary="Refund within the window: the app is revoked"
+)
+def refund(purchase_id: str, request: Request, who: Caller, key: IdemKey = None) -> JSONResponse:
+    require(who, "device", "admin")
+    state = box(request)
+    with state.reads() as session:
+        purchase = purchases.mine(session, who, purchase_id)
+        purchases.refundable(purchase, purchases.now())
+    if purchase.status == "paid":  # the money first, under a key of its own: once only
+        state.payments.refund(purchase.charge_id, key=f"store-refund-{purchase.id}")
+    operation = lambda s: purchases.refund(s, who, purchase_id)  # noqa: E731
+    return post(request, who, None, key, operation, "device", "admin")
+
+
+@router.get("/entitlements", summary="The paid apps this device's account owns")
+def entitlements(request: Request, who: Caller) -> dict:
+    require(who, "device")
+    with box(request).reads() as session:
+        rows = session.scalars(select(Entitlement).where(Entitlement.account_id == who.account_id))
+        return {
+            "data": [
+                {"package": e.package, "purchase": e.purchase_id, "granted": e.granted}
+                for e in rows
+            ]
+        }
