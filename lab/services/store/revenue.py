@@ -101,6 +101,22 @@ def record_refund(session: Session, purchase: Purchase, at: float) -> str:
     return txn
 
 
+def entries_of(session: Session, purchase_id: str) -> list[dict]:
+    query = select(RevenueEntry).where(RevenueEntry.purchase_id == purchase_id)
+    return [
+        {
+            "txn": e.txn,
+            "account": e.account,
+            "amount": e.amount,
+            "kind": e.kind,
+            "rate": e.rate,
+            "gross": e.gross,
+            "month": e.month,
+        }
+        for e in session.scalars(query.order_by(RevenueEntry.id))
+    ]
+
+
 def statement(session: Session, developer_id: str, month: str) -> dict:
     """The developer's month: each sale and refund with its gross, fee and net."""
     rows = session.execute(
