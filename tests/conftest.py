@@ -9,6 +9,8 @@ import pytest
 
 from lab.cloud.payment import Merchant, PaymentSandbox, WalletAccess
 from lab.cloud.store import Store
+from lab.device.dut import Dut
+from lab.inventory import load_inventory
 from tests import fidelity
 from tests.farm import STORE_PORT, Farm, lab_home, start_farm, start_sandbox
 from tests.payment_data import CARD, PIN
@@ -80,3 +82,20 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
     if not hasattr(config, "workerinput"):
         fidelity.summarise(terminalreporter)
+
+
+@pytest.fixture
+def make_dut(farm, monkeypatch, tmp_path):
+    """Open harness handles (Dut) on the test farm's devices; closed at the end."""
+    monkeypatch.setenv("LAB_RUNTIME_DIR", farm.env["LAB_RUNTIME_DIR"])  # where ptys are announced
+    inventory = load_inventory(farm.inventory)
+    opened: list[Dut] = []
+
+    def make(device_id: str, timeout: float = 10) -> Dut:
+        dut = Dut(inventory.device(device_id), inventory.farm, tmp_path / "logs", timeout=timeout)
+        opened.append(dut)
+        return dut
+
+    yield make
+    for dut in opened:
+        dut.close()

@@ -51,7 +51,7 @@ DEVICES = """
     adb: {serial: "127.0.0.1:%(t_tv)s"}
     console: {url: pty}
     display: {width: 1920, height: 1080, density: 320}
-    capabilities: [dpad, console]
+    capabilities: [dpad, console, store]
   - id: t-headset
     class: headset
     model: TOS Immerse H2
@@ -60,7 +60,7 @@ DEVICES = """
     adb: {serial: "127.0.0.1:%(t_headset)s"}
     console: {url: pty}
     display: {width: 2880, height: 1600, density: 560, shape: stereo}
-    capabilities: [stereo_display, dpad, battery, console]
+    capabilities: [stereo_display, dpad, battery, console, store]
   - id: t-phone
     class: phone
     model: TOS Phone P10
@@ -69,7 +69,7 @@ DEVICES = """
     adb: {serial: "127.0.0.1:%(t_phone)s"}
     console: {url: pty}
     display: {width: 1080, height: 2340, density: 440}
-    capabilities: [touch, battery, console, nfc, qr_pay, camera, payment]
+    capabilities: [touch, battery, console, nfc, qr_pay, camera, payment, store]
   - id: t-spare
     class: phone
     model: TOS Phone P10

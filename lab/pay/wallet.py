@@ -5,13 +5,8 @@ device at a payment sandbox. A device without the TOS+ wallet says so."""
 
 from __future__ import annotations
 
-import json
-import os
-import re
-import tempfile
-from pathlib import Path
-
 from lab.cloud.payment import PaymentSandbox, WalletAccess
+from lab.device.app_config import push_config
 from lab.device.dut import Dut
 from lab.errors import Category, LabError
 
@@ -40,19 +35,8 @@ def provision(
 
 
 def configure(dut: Dut, access: WalletAccess, timeout: float = 15.0) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        local = Path(folder) / "sandbox.json"
-        fd = os.open(local, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            json.dump(access.device_config(), handle)
-        dut.adb.push(local, REMOTE, timeout=timeout)
-    done = dut.shell(
-        ["am", "broadcast", "-a", ACTION, "-n", RECEIVER, "--es", "config", REMOTE],
-        timeout=timeout,
-    )
-    answer = re.search(r"result=(-?\d+)(?:, data=\"(.*)\")?", done.stdout)
-    if not answer or answer.group(1) != "-1":
-        said = answer.group(2) if answer and answer.group(2) else done.stdout.strip()
+    accepted, said = push_config(dut, ACTION, RECEIVER, REMOTE, access.device_config(), timeout)
+    if not accepted:
         raise WalletNotConfigured(
             f"{dut.id}: the wallet did not take the sandbox configuration ({said})",
             hint="is the TOS+ wallet (com.tos.wallet) on this device?",

@@ -11,23 +11,6 @@ import pytest
 
 from lab.device.dut import Dut
 from lab.device.errors import BadCapture, DeviceError, DeviceTimeout
-from lab.inventory import load_inventory
-
-
-@pytest.fixture
-def make_dut(farm, monkeypatch, tmp_path):
-    monkeypatch.setenv("LAB_RUNTIME_DIR", farm.env["LAB_RUNTIME_DIR"])  # where ptys are announced
-    inventory = load_inventory(farm.inventory)
-    opened: list[Dut] = []
-
-    def make(device_id: str, timeout: float = 10) -> Dut:
-        dut = Dut(inventory.device(device_id), inventory.farm, tmp_path / "logs", timeout=timeout)
-        opened.append(dut)
-        return dut
-
-    yield make
-    for dut in opened:
-        dut.close()
 
 
 def test_shell_v2_gives_exit_code_and_stderr(make_dut):

@@ -230,9 +230,7 @@ def test_a_held_reply_is_retried_under_its_key_and_charges_once(sandbox, shop, w
     and gets the first answer: one charge."""
     sandbox.hold_replies("/v1/micropay", seconds=3, count=1)
     try:
-        impatient = type(shop.api)(
-            shop.api.url, shop.api._http.headers["Authorization"][7:], timeout=1.0
-        )
+        impatient = type(shop.api)(shop.api.url, shop.key, timeout=1.0)
         charge = impatient.post(
             "/v1/micropay", {"auth_code": code(wallet), "amount": 300, "description": ""}
         )

@@ -104,6 +104,18 @@ WALLET = Package(
 )
 
 
+STORE = Package(
+    "com.tos.store",
+    120,
+    "1.2.0",
+    "Store",
+    "com.tos.store.Store",
+    "/system/priv-app/Store/Store.apk",
+    True,
+    ("com.tos.store.Store", "com.tos.store.Details"),
+)
+
+
 class PackageManager:
     def __init__(self, extra_system: tuple[Package, ...] = ()) -> None:
         self._packages = {p.name: p for p in (*SYSTEM_PACKAGES, *extra_system)}

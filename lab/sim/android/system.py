@@ -18,9 +18,11 @@ from lab.sim.android.camera import Camera
 from lab.sim.android.commands import COMMANDS
 from lab.sim.android.features import device_features
 from lab.sim.android.logcat import LogBuffer
-from lab.sim.android.packages import WALLET, PackageManager
+from lab.sim.android.packages import STORE, WALLET, PackageManager
 from lab.sim.android.processes import SYSTEM_PROCESSES, ProcessTable
 from lab.sim.android.props import Props, default_props
+from lab.sim.apps.store.app import StoreApp
+from lab.sim.apps.store.service import StoreService
 from lab.sim.apps.wallet.app import WalletApp
 from lab.sim.apps.wallet.service import WalletService
 from lab.sim.faults import Faults
@@ -77,7 +79,9 @@ class AndroidSystem:
         self.state_dir = state_dir
         self.props = Props(default_props(spec))
         self.logcat = LogBuffer()
-        self.packages = PackageManager((WALLET,) if spec.has("payment") else ())
+        built_in = [WALLET] if spec.has("payment") else []
+        built_in += [STORE] if spec.has("store") else []
+        self.packages = PackageManager(tuple(built_in))
         self.features = device_features(spec)
         self.settings: dict[str, object] = {
             "wifi": True,
@@ -110,6 +114,10 @@ class AndroidSystem:
         if spec.has("payment"):
             self.wallet = WalletService(self, state_dir / "wallet")
             self.windows.register(WalletApp(self.wallet, camera=self.camera is not None))
+        self.store: StoreService | None = None
+        if spec.has("store"):
+            self.store = StoreService(self, state_dir / "store")
+            self.windows.register(StoreApp(self.store))
         self.clipboard: str | None = None
         self.started = time.monotonic()
         self.boot_time = time.time()
@@ -137,10 +145,15 @@ class AndroidSystem:
         if self.wallet is not None:  # a persistent app: its service runs from boot
             self.processes.start(WALLET.name)
             self.wallet.start()
+        if self.store is not None:  # so is the store's (its downloads resume at boot)
+            self.processes.start(STORE.name)
+            self.store.start()
 
     def stop_userland(self) -> None:
         if self.wallet is not None:
             self.wallet.stop()
+        if self.store is not None:
+            self.store.stop()
         self.processes.forget_all()
         self.server.stop()
         self.zygote.stop()
@@ -178,6 +191,21 @@ class AndroidSystem:
     def hide_keyboard(self) -> None:
         self.windows.ime_shown = False
         self.windows.refresh()
+
+    # -- packages, for the store app (the Host protocol of lab.sim.apps.store)
+    def installed_version(self, package: str) -> int | None:
+        found = self.packages.get(package)
+        return found.version_code if found else None
+
+    def install_apk(self, data: bytes) -> str | None:
+        from lab.sim.android.commands.packages import install_apk
+
+        return install_apk(self, data)
+
+    def uninstall_package(self, package: str) -> bool:
+        from lab.sim.android.commands.packages import uninstall
+
+        return uninstall(self, package)
 
     # -- the network and the camera (what the wallet reaches)
     def online(self) -> bool:

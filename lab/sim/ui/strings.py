@@ -60,11 +60,39 @@ STRINGS: dict[str, tuple[str, str]] = {
     "order_in_payment": ("Order is being paid", "订单支付中"),
     "declined_other": ("Declined", "已拒绝"),
     "wrong_pin_one": ("Wrong PIN, 1 attempt left", "密码错误，还可输入1次"),
+    # the store
+    "store": ("Store", "应用商店"),
+    "search": ("Search", "搜索"),
+    "price": ("Price", "价格"),
+    "free": ("Free", "免费"),
+    "installed": ("Installed", "已安装"),
+    "update_available": ("Update available", "有可用更新"),
+    "install": ("Install", "安装"),
+    "update": ("Update", "更新"),
+    "open": ("Open", "打开"),
+    "uninstall": ("Uninstall", "卸载"),
+    "refund": ("Refund", "退款"),
+    "developer": ("Developer", "开发者"),
+    "size": ("Size", "大小"),
+    "status": ("Status", "状态"),
+    "not_compatible": ("Not compatible with this device", "与此设备不兼容"),
+    "no_apps": ("No apps found", "未找到应用"),
+    "waiting_payment": ("Waiting for payment…", "等待付款…"),
+    "installing": ("Installing…", "正在安装…"),
+    "purchased": ("Purchased", "购买成功"),
+    "refunded": ("Refunded", "已退款"),
+    "uninstalled": ("Uninstalled", "已卸载"),
+    "no_wallet": ("Buying needs TOS+ Pay on this device", "购买需要此设备上的TOS+支付"),
+    "download_corrupt": ("Download failed: the file was damaged", "下载失败：文件已损坏"),
 }
 
 TEMPLATES: dict[str, tuple[str, str]] = {
     "wrong_pin": ("Wrong PIN, {n} attempts left", "密码错误，还可输入{n}次"),
     "pay_to": ("Pay {merchant}", "付款给{merchant}"),
+    "buy_for": ("Buy {price}", "购买 {price}"),
+    "downloading": ("Downloading {percent}%", "正在下载 {percent}%"),
+    "offline_at": ("Waiting for network… {percent}%", "等待网络… {percent}%"),
+    "failed": ("Failed: {reason}", "失败：{reason}"),
 }
 
 LANGUAGES = ("en", "zh")

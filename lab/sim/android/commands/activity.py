@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from lab.sim.android import camera
-from lab.sim.apps import adb_keyboard
+from lab.sim.apps import adb_keyboard, config_receiver
 from lab.sim.apps.wallet import receiver as wallet_config
 from lab.sim.userland.proc import Proc
 
@@ -133,6 +133,9 @@ def am(system: AndroidSystem, proc: Proc) -> int:
     return 255 if verb else 0
 
 
+STORE_CONFIGURE = "com.tos.store.action.CONFIGURE"
+
+
 def _deliver(system: AndroidSystem, intent: Intent) -> tuple[int, str] | None:
     """The receivers the device has: the camera's scene (virtual devices), the wallet's
     sandbox configuration, and the AdbKeyboard input method's when it is installed and
@@ -141,6 +144,8 @@ def _deliver(system: AndroidSystem, intent: Intent) -> tuple[int, str] | None:
         return system.camera.receive(intent.extras)
     if intent.action == wallet_config.ACTION and system.wallet is not None:
         return wallet_config.receive(system.wallet, system.root, intent.extras)
+    if intent.action == STORE_CONFIGURE and system.store is not None:
+        return config_receiver.receive(system.store.configure, system.root, intent.extras)
     if system.current_ime() != adb_keyboard.IME_ID:
         return None
     if adb_keyboard.IME_ID not in system.input_methods():
@@ -170,7 +175,11 @@ def _start(system: AndroidSystem, proc: Proc, intent: Intent) -> int:
     before = system.processes.pid_of(package)
     on_top = windows.top.package == package
     started = time.monotonic()
-    if installed is None or not activity or not windows.start(package, activity):
+    store = system.store
+    if store is not None and package == "com.tos.store" and intent.extras.get("package"):
+        # the store's deep link (`--es package P`): that app's details page
+        store.open_details(intent.extras["package"])
+    elif installed is None or not activity or not windows.start(package, activity):
         out(f"{NO_CLASS_ERROR_CODE}\n".encode())
         full = package + activity if activity.startswith(".") else activity
         out(f"Error: Activity class {{{package}/{full}}} does not exist.\n".encode())

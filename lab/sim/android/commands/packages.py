@@ -52,17 +52,9 @@ def pm(system: AndroidSystem, proc: Proc) -> int:
         # since Android 7 `pm install` replaces an installed package with or without -r
         return _install(system, proc, data)
     if verb == "uninstall" and rest:
-        removed = system.packages.uninstall(rest[-1])
-        if removed is None:
+        if not uninstall(system, rest[-1]):
             proc.print("Failure [DELETE_FAILED_INTERNAL_ERROR]")
             return 1
-        system.windows.force_stop(removed.name)
-        try:
-            system.files.remove(removed.path.rsplit("/", 1)[0])
-        except OSError as exc:
-            system.log("W", "PackageManager", f"could not remove {removed.path}: {exc}")
-        system.log("I", "PackageManager", f"Removed package {removed.name}")
-        system.windows.refresh()
         proc.print("Success")
         return 0
     if verb == "clear" and rest:
@@ -114,59 +106,78 @@ def _list(system: AndroidSystem, proc: Proc, args: list[str]) -> int:
 
 
 def _install(system: AndroidSystem, proc: Proc, data: bytes) -> int:
-    """Android's checks in its order: parse, certificates, SDK, features, then the rules
-    for an update; the APK lands before the package is registered (never half-installed)."""
+    failure = install_apk(system, data)
+    if failure:
+        return _failure(proc, failure)
+    proc.print("Success")
+    return 0
+
+
+def install_apk(system: AndroidSystem, data: bytes) -> str | None:
+    """Install an APK as PackageManager does (`pm install` and the store app both come
+    here): None, or Android's failure (`CODE: message`). Android's checks in its order:
+    parse, certificates, SDK, features, then the rules for an update; the APK lands before
+    the package is registered, so it is never half-installed."""
     if len(data) > MAX_APK:
-        return _failure(
-            proc, f"INSTALL_FAILED_INSUFFICIENT_STORAGE: larger than {MAX_APK >> 20} MiB"
-        )
+        return f"INSTALL_FAILED_INSUFFICIENT_STORAGE: larger than {MAX_APK >> 20} MiB"
     try:
         info = read_apk(data)
     except ApkError as exc:
-        return _failure(proc, str(exc))
+        return str(exc)
     if not _PACKAGE_NAME.fullmatch(info.package):
-        return _failure(proc, f"INSTALL_PARSE_FAILED_BAD_PACKAGE_NAME: {info.package!r}")
+        return f"INSTALL_PARSE_FAILED_BAD_PACKAGE_NAME: {info.package!r}"
     session = next(_sessions)
     try:
         signers = _certificates(system, data)
     except SignatureInvalid as exc:
-        return _failure(
-            proc,
+        return (
             "INSTALL_PARSE_FAILED_NO_CERTIFICATES: Failed to collect certificates from "
-            f"/data/app/vmdl{session}.tmp/base.apk: {exc.message}",
+            f"/data/app/vmdl{session}.tmp/base.apk: {exc.message}"
         )
     except LabError as exc:  # no verifier on this host: the device cannot install
-        return _failure(proc, f"INSTALL_FAILED_INTERNAL_ERROR: {exc.message}")
+        return f"INSTALL_FAILED_INTERNAL_ERROR: {exc.message}"
     if info.min_sdk > SDK:
-        return _failure(
-            proc,
+        return (
             f"INSTALL_FAILED_OLDER_SDK: Requires newer sdk version #{info.min_sdk} "
-            f"(current version is #{SDK})",
+            f"(current version is #{SDK})"
         )
     missing = [name for name in info.features if name not in system.features]
     if missing:
-        return _failure(
-            proc,
+        return (
             f"INSTALL_FAILED_MISSING_FEATURE: Package {info.package} requires unavailable "
-            f"feature {missing[0]}; ",
+            f"feature {missing[0]}; "
         )
     failure = system.packages.check_install(info, signers)
     if failure:
-        return _failure(proc, failure)
+        return failure
     folder = f"/data/app/{info.package}-1"
     path = f"{folder}/base.apk"
     try:
         system.files.mkdirs(folder)
         system.files.write_bytes(path, data)
     except OSError as exc:
-        return _failure(proc, f"INSTALL_FAILED_INTERNAL_ERROR: {exc.strerror}")
+        return f"INSTALL_FAILED_INTERNAL_ERROR: {exc.strerror}"
     failure = system.packages.install(info, path, signers)
     if failure:  # another install of this package won meanwhile
-        return _failure(proc, failure)
+        return failure
     system.log("I", "PackageManager", f"Installed {info.package} version {info.version_name}")
     system.windows.refresh()  # the launcher shows the new app
-    proc.print("Success")
-    return 0
+    return None
+
+
+def uninstall(system: AndroidSystem, name: str) -> bool:
+    """Remove an installed (not a system) package: its process, its files, its icon."""
+    removed = system.packages.uninstall(name)
+    if removed is None:
+        return False
+    system.windows.force_stop(removed.name)
+    try:
+        system.files.remove(removed.path.rsplit("/", 1)[0])
+    except OSError as exc:
+        system.log("W", "PackageManager", f"could not remove {removed.path}: {exc}")
+    system.log("I", "PackageManager", f"Removed package {removed.name}")
+    system.windows.refresh()
+    return True
 
 
 def _certificates(system: AndroidSystem, data: bytes) -> tuple[str, ...]:

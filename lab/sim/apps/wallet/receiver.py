@@ -1,38 +1,17 @@
-"""The wallet's configuration receiver: the lab pushes a JSON file (it holds secrets, so
-never a command line) and names it in a broadcast:
+"""The wallet's configuration receiver (lab/sim/apps/config_receiver.py):
 
     am broadcast -a com.tos.wallet.action.CONFIGURE -n com.tos.wallet/.SandboxReceiver \\
-        --es config /data/local/tmp/tos-pay.json
-
-The file is read and deleted; the result says which wallet it now is, or what is wrong."""
+        --es config /data/local/tmp/tos-pay.json"""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from lab.sim.apps.wallet.config import ConfigError
+from lab.sim.apps import config_receiver
 from lab.sim.apps.wallet.service import WalletService
 
 ACTION = "com.tos.wallet.action.CONFIGURE"
-OK = -1  # Activity.RESULT_OK
 
 
 def receive(wallet: WalletService, root: Path, extras: dict[str, str]) -> tuple[int, str]:
-    path = extras.get("config", "")
-    if not path.startswith("/"):
-        return 0, "error: --es config names the pushed JSON file (an absolute path)"
-    local = root / path.lstrip("/")
-    try:
-        data = json.loads(local.read_text())
-    except FileNotFoundError:
-        return 0, f"error: no file {path} on the device"
-    except (OSError, ValueError) as exc:
-        return 0, f"error: {path} is not a JSON config ({type(exc).__name__})"
-    finally:
-        local.unlink(missing_ok=True)  # secrets do not linger in /data/local/tmp
-    try:
-        wallet_id = wallet.configure(data)
-    except ConfigError as exc:
-        return 0, f"error: {exc}"
-    return OK, f"configured {wallet_id}"
+    return config_receiver.receive(wallet.configure, root, extras)

@@ -473,15 +473,12 @@ class WalletService:
             order_id = _order_of(text)
             if order_id and self._link:
                 try:
-                    order = self._link.get(f"/v1/wallet/orders/{order_id}")
+                    self.open_order(order_id)
                 except Offline:
                     self.scan_message = "offline"
                 except Refused as exc:
                     self.scan_message = f"refused:{exc.code}"
                 else:
-                    self.order = order
-                    self._log("I", f"scanned an order of {money(order['amount'])}")
-                    self.host.windows.start(PACKAGE, ".Confirm")
                     return
             elif text:
                 self.scan_message = "not_payment"
@@ -489,6 +486,17 @@ class WalletService:
                 self.scan_message = "no_code"
             self.host.windows.refresh()
             time.sleep(0.3)
+
+    def open_order(self, order_id: str) -> None:
+        """Show an order for the customer to confirm: scanned from a merchant's QR, or
+        handed over by an app paying in the wallet (the store). Offline or Refused."""
+        link = self._link
+        if link is None:
+            raise Offline("the wallet is not set up")
+        order = link.get(f"/v1/wallet/orders/{order_id}")
+        self.order, self.result = order, None
+        self._log("I", f"an order of {money(order['amount'])} to confirm")
+        self.host.windows.start(PACKAGE, ".Confirm")
 
     # -- helpers
     def _background(self, target: Callable, *args: object) -> None:
