@@ -154,6 +154,12 @@ class Ui:
         self.click(*match.center)
         return match
 
+    def set_text(self, text: str, timeout: float = 10.0, **selector: Any) -> None:
+        """Replace the text of the field `selector` finds (a search box, say)."""
+        self.call(
+            f"set text of {selector}", lambda d: d(**selector).set_text(text, timeout=timeout)
+        )
+
     def exists(self, timeout: float = 0.0, **selector: Any) -> bool:
         return self.call(
             f"exists {selector}", lambda d: d(**selector).wait(timeout=timeout), repeatable=True

@@ -26,6 +26,7 @@ takes an `Idempotency-Key`. Errors are `{"error": {type, code, param, message}}`
 class Store(ServiceBox):
     blobs: Path = field(default_factory=Path)
     payments: PaymentLink | None = None
+    download_rate: int = 0  # bytes/s of APK downloads; 0 is unthrottled (a lab fault)
 
 
 def create_app(

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from lab.services.box import Caller, IdemKey, box, post
 from lab.services.principal import require
 from lab.services.store import provisioning, revenue
-from lab.services.store.schemas import AccountIn, DeveloperIn, DeviceIn
+from lab.services.store.schemas import AccountIn, DeveloperIn, DeviceIn, FaultIn
 
 router = APIRouter(prefix="/v1/admin", tags=["lab"])
 
@@ -44,3 +44,10 @@ def audit(request: Request, who: Caller) -> dict:
     require(who, "admin")
     with box(request).reads() as session:
         return revenue.audit(session)
+
+
+@router.post("/faults", summary="Slow APK downloads down (a slow network), or 0 to clear")
+def faults(body: FaultIn, request: Request, who: Caller) -> dict:
+    require(who, "admin")
+    box(request).download_rate = body.download_bytes_per_second
+    return {"download_bytes_per_second": body.download_bytes_per_second}

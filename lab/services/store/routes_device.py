@@ -15,6 +15,7 @@ from lab.services.principal import require
 from lab.services.store import catalog, purchases, revenue
 from lab.services.store.models import App, Entitlement, Version
 from lab.services.store.schemas import PurchaseIn
+from lab.services.store.throttle import throttled_file
 
 router = APIRouter(prefix="/v1", tags=["device"])
 APK_TYPE = "application/vnd.android.package-archive"
@@ -64,6 +65,9 @@ def download(package: str, request: Request, who: Caller, version_code: int = Qu
                 402, "not_owned", f"buy {package} before downloading it", param="package"
             )
     path = state.blobs / f"{version.sha256}.apk"
+    if state.download_rate:
+        return throttled_file(path, request.headers.get("range"), state.download_rate, APK_TYPE,
+                              {"ETag": f'"{version.sha256}"'})  # fmt: skip
     return FileResponse(path, media_type=APK_TYPE, filename=f"{package}-{version_code}.apk",
                         headers={"ETag": f'"{version.sha256}"'})  # fmt: skip
 

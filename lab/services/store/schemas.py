@@ -49,3 +49,7 @@ class AppIn(_Body):
 
 class PurchaseIn(_Body):
     package: Package
+
+
+class FaultIn(_Body):
+    download_bytes_per_second: Annotated[int, Field(ge=0, le=1 << 34)]
