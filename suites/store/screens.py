@@ -70,3 +70,16 @@ def wait_installed(dut: Dut, package: str, timeout: float = 60.0) -> None:
 def percent(dut: Dut) -> int | None:
     found = re.search(r"(\d+)%", status(dut))
     return int(found.group(1)) if found else None
+
+
+def wait_version(dut: Dut, package: str, version_code: int, timeout: float = 60.0) -> str:
+    """Until the device has `version_code` of `package` installed; its dumpsys."""
+    deadline = time.monotonic() + timeout
+    while True:
+        dump = dut.shell(["dumpsys", "package", package], check=True).stdout
+        if f"versionCode={version_code} " in dump:
+            return dump
+        said = status(dut)
+        assert not said.startswith("Failed"), f"the store said: {said}"
+        assert time.monotonic() < deadline, f"{package} {version_code} not installed ({said!r})"
+        time.sleep(0.3)
