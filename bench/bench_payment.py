@@ -10,11 +10,11 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
 
+from bench.farm import service_farm
 from bench.stats import ms
 from lab.cloud.payment import PaymentSandbox
 from lab.device.dut import Dut
@@ -43,11 +43,6 @@ devices:
 peripherals:
   - {id: p-nfc, kind: nfc_reader, model: PN532, virtual: true, port: pty, faces: p-watch}
 """
-
-
-def _lab(env: dict, inventory: Path, *args: str) -> None:
-    subprocess.run([LAB, *args, "--inventory", str(inventory)], env=env, check=True,
-                   capture_output=True, timeout=300)  # fmt: skip
 
 
 def _qr_payments(dut: Dut, sandbox: PaymentSandbox, rounds: int) -> list[float]:
@@ -119,7 +114,7 @@ def _rate(what: str, figures: dict) -> tuple[str, str]:
 
 def _throughput(sandbox: PaymentSandbox, folder: Path) -> list[tuple[str, str]]:
     shop = sandbox.merchant("Bench Load")
-    key = shop.api._http.headers["Authorization"][7:]
+    key = shop.key
     rows = []
     for clients in (8, 32):
         figures = _wrk(sandbox.url, key, "/v1/orders", clients, 10,
@@ -146,15 +141,8 @@ def _throughput(sandbox: PaymentSandbox, folder: Path) -> list[tuple[str, str]]:
 
 
 def run() -> list[tuple[str, str]]:
-    folder = Path(tempfile.mkdtemp(prefix="bench-pay-"))
-    inventory_path = folder / "farm.yaml"
-    inventory_path.write_text(INVENTORY)
-    env = {**os.environ, "LAB_RUNTIME_DIR": str(folder / "runtime")}
-    os.environ["LAB_RUNTIME_DIR"] = env["LAB_RUNTIME_DIR"]  # where the admin key and reader are
-    _lab(env, inventory_path, "services", "up")
-    _lab(env, inventory_path, "sim", "up", "--boot-seconds", "0")
     rows: list[tuple[str, str]] = []
-    try:
+    with service_farm(INVENTORY, "bench-pay-") as (inventory_path, folder):
         inventory = load_inventory(inventory_path)
         sandbox = PaymentSandbox.of(inventory)
         dut = Dut(inventory.device("p-watch"), inventory.farm, folder / "logs", timeout=20)
@@ -178,7 +166,4 @@ def run() -> list[tuple[str, str]]:
         finally:
             dut.close()
         rows += _throughput(sandbox, folder)
-    finally:
-        _lab(env, inventory_path, "sim", "down")
-        _lab(env, inventory_path, "services", "down")
     return rows

@@ -7,6 +7,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import adbutils
@@ -73,3 +75,34 @@ class BenchFarm:
 
     def device(self, kind: str) -> adbutils.AdbDevice:
         return adbutils.AdbClient(socket_timeout=30).device(SERIALS[kind])
+
+
+@contextmanager
+def service_farm(inventory_text: str, prefix: str) -> Iterator[tuple[Path, Path]]:
+    """An inventory of devices and services, all started (services first), stopped after;
+    (inventory path, its folder). LAB_RUNTIME_DIR points at the farm's runtime meanwhile,
+    so the lab's clients find the admin keys and readers there."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    inventory = folder / "farm.yaml"
+    inventory.write_text(inventory_text)
+    env = {**os.environ, "LAB_RUNTIME_DIR": str(folder / "runtime")}
+    before = os.environ.get("LAB_RUNTIME_DIR")
+    os.environ["LAB_RUNTIME_DIR"] = env["LAB_RUNTIME_DIR"]
+
+    def lab(*args: str) -> None:
+        subprocess.run([LAB, *args, "--inventory", str(inventory)], env=env, check=True,
+                       capture_output=True, timeout=300)  # fmt: skip
+
+    lab("services", "up")
+    try:
+        lab("sim", "up", "--boot-seconds", "0")
+        try:
+            yield inventory, folder
+        finally:
+            lab("sim", "down")
+    finally:
+        lab("services", "down")
+        if before is None:
+            os.environ.pop("LAB_RUNTIME_DIR", None)
+        else:
+            os.environ["LAB_RUNTIME_DIR"] = before
