@@ -213,8 +213,16 @@ class PaymentSandbox:
             return int(stats["replays"])
         return int(stats["replays_by_caller"].get(caller, 0))
 
-    def hold_replies(self, path: str, seconds: float, count: int = 1) -> None:
-        self.admin.post("/v1/admin/faults", {"path": path, "seconds": seconds, "count": count})
+    def hold_replies(
+        self, path: str, seconds: float, count: int = 1, caller: str | None = None
+    ) -> None:
+        """Hold the replies to the next `count` POSTs to `path` (of `caller` only: tests
+        sharing a sandbox never take each other's faults)."""
+        body: dict = {"path": path, "seconds": seconds, "count": count}
+        if caller is not None:
+            body["caller"] = caller
+        self.admin.post("/v1/admin/faults", body)
 
-    def clear_faults(self) -> None:
-        self.admin.delete("/v1/admin/faults")
+    def clear_faults(self, caller: str | None = None) -> None:
+        path = "/v1/admin/faults" + (f"?caller={caller}" if caller else "")
+        self.admin.delete(path)

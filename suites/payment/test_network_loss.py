@@ -47,7 +47,7 @@ def test_a_lost_reply_charges_once(dut, wallet, shop, sandbox, pin, attach):
     charge = shop.micropay(code, amount=22_000, description="Jacket")
     assert dut.ui.exists(timeout=10, resourceId=screens.rid("pin_amount_value"))
     replays = sandbox.replays(wallet.id)
-    sandbox.hold_replies("/v1/wallet/charges/*/pin", seconds=10)
+    sandbox.hold_replies("/v1/wallet/charges/*/pin", seconds=10, caller=wallet.id)
     try:
         screens.enter_pin(dut, pin)
         with allure.step("the charge goes through; the reply to the device is held back"):
@@ -56,7 +56,7 @@ def test_a_lost_reply_charges_once(dut, wallet, shop, sandbox, pin, attach):
                 assert time.monotonic() < deadline, "the PIN never reached the sandbox"
                 time.sleep(0.2)
     finally:
-        sandbox.clear_faults()
+        sandbox.clear_faults(caller=wallet.id)
     # the device hears of it from its events, while its own request retries under its key
     assert screens.banner(dut, ok=True, timeout=20)["amount"] == "¥220.00"
     with allure.step("the device retries under its key; the sandbox replays, charges nothing"):

@@ -228,17 +228,40 @@ def test_an_error_is_replayed_too(sandbox, shop, wallet):
 def test_a_held_reply_is_retried_under_its_key_and_charges_once(sandbox, shop, wallet):
     """The reply is lost after the charge committed; the client retries with the same key
     and gets the first answer: one charge."""
-    sandbox.hold_replies("/v1/micropay", seconds=3, count=1)
+    sandbox.hold_replies("/v1/micropay", seconds=3, count=1, caller=shop.id)
     try:
         impatient = type(shop.api)(shop.api.url, shop.key, timeout=1.0)
         charge = impatient.post(
             "/v1/micropay", {"auth_code": code(wallet), "amount": 300, "description": ""}
         )
     finally:
-        sandbox.clear_faults()
+        sandbox.clear_faults(caller=shop.id)
     assert charge["status"] == "succeeded"
     assert balance(sandbox, wallet.account) == 50_000 - 300
+    assert sandbox.replays(shop.id) == 1
     assert sandbox.audit()["balanced"]
+
+
+def test_a_fault_for_one_caller_spares_the_others(sandbox, shop, wallet):
+    """Tests share a sandbox: a fault scoped to one shop never holds another's reply,
+    and clearing it leaves the other's fault in place."""
+    other = sandbox.merchant("Other Shop")
+    sandbox.hold_replies("/v1/micropay", seconds=30, count=1, caller=other.id)
+    sandbox.hold_replies("/v1/orders", seconds=30, count=1, caller=shop.id)
+    try:
+        impatient = type(shop.api)(shop.api.url, shop.key, timeout=5.0, attempts=1)
+        charge = impatient.post(
+            "/v1/micropay", {"auth_code": code(wallet), "amount": 100, "description": ""}
+        )
+        assert charge["status"] == "succeeded", "the other shop's fault did not hold it"
+        sandbox.clear_faults(caller=other.id)
+        left = sandbox.admin.get("/v1/admin/stats")  # still answering
+        assert left["replays"] >= 0
+        remaining = sandbox.admin.delete(f"/v1/admin/faults?caller={other.id}")["faults"]
+        assert [(r["path"], r["caller"]) for r in remaining] == [("/v1/orders", shop.id)]
+    finally:
+        sandbox.clear_faults(caller=shop.id)
+        sandbox.clear_faults(caller=other.id)
 
 
 def test_wallet_events_long_poll_wakes_on_a_charge(shop, wallet):

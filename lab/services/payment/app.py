@@ -38,5 +38,5 @@ def create_app(database_url: str, admin_key: str) -> FastAPI:
             session.execute(idempotency.IdempotencyKey.__table__.select().limit(1))
         return {"status": "ok", "service": "payment"}
 
-    app.add_middleware(HeldReplies, rules=box.held)
+    app.add_middleware(HeldReplies, box=box)
     return app

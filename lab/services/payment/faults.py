@@ -1,6 +1,8 @@
 """Replies held back after their work is committed: what a client sees when the network
 drops a reply (it may retry; its Idempotency-Key must make that safe). Set by the lab
-through POST /v1/admin/faults; an ASGI middleware, so the work itself runs untouched."""
+through POST /v1/admin/faults; an ASGI middleware, so the work itself runs untouched.
+A rule may name a caller (a wallet or merchant id): tests running in parallel against one
+sandbox then never take or clear each other's faults."""
 
 from __future__ import annotations
 
@@ -9,36 +11,62 @@ import fnmatch
 import threading
 from dataclasses import dataclass
 
+from fastapi.concurrency import run_in_threadpool
+
+from lab.services.box import ServiceBox
+from lab.services.errors import ApiError
+from lab.services.principal import identify
+
 
 @dataclass
 class HeldReply:
     path: str  # a glob: /v1/wallet/orders/*/pay
     seconds: float
     count: int
+    caller: str | None = None  # only this caller's requests (None: anyone's)
 
 
 class HeldReplies:
-    def __init__(self, app, rules: list[HeldReply]) -> None:
+    def __init__(self, app, box: ServiceBox) -> None:
         self.app = app
-        self.rules = rules
+        self.box = box
+        self.rules: list[HeldReply] = box.held  # type: ignore[attr-defined]
         self._lock = threading.Lock()
 
-    def _take(self, method: str, path: str) -> HeldReply | None:
+    def _take(self, method: str, path: str, caller: str | None) -> HeldReply | None:
         if method != "POST":
             return None
         with self._lock:
             for rule in self.rules:
+                if rule.caller is not None and rule.caller != caller:
+                    continue
                 if rule.count > 0 and fnmatch.fnmatchcase(path, rule.path):
                     rule.count -= 1
                     return rule
         return None
 
+    async def _caller(self, scope) -> str | None:
+        """Who sent it, when a rule asks (the Authorization header, as the routes see it)."""
+        if not any(rule.caller for rule in self.rules):
+            return None
+        header = dict(scope.get("headers") or []).get(b"authorization", b"").decode()
+        known = self.box.principals.get(header)
+        if known is None:
+
+            def look_up():
+                with self.box.reads() as session:
+                    return identify(session, header, self.box.admin_key, self.box.lookups)
+
+            try:
+                known = await run_in_threadpool(look_up)
+            except ApiError:
+                return None
+        return known.id
+
     async def __call__(self, scope, receive, send) -> None:
-        rule = (
-            self._take(scope.get("method", ""), scope.get("path", ""))
-            if scope["type"] == "http"
-            else None
-        )
+        rule = None
+        if scope["type"] == "http" and scope.get("method") == "POST" and self.rules:
+            rule = self._take("POST", scope.get("path", ""), await self._caller(scope))
         if rule is None:
             await self.app(scope, receive, send)
             return

@@ -71,12 +71,13 @@ def stats(request: Request, who: Caller) -> dict:
 def add_fault(body: FaultIn, request: Request, who: Caller) -> dict:
     require(who, "admin")
     rules = sandbox(request).held
-    rules.append(HeldReply(body.path, body.seconds, body.count))
+    rules.append(HeldReply(body.path, body.seconds, body.count, body.caller))
     return {"faults": [vars(rule) for rule in rules if rule.count > 0]}
 
 
-@router.delete("/faults", summary="Clear every fault")
-def clear_faults(request: Request, who: Caller) -> dict:
+@router.delete("/faults", summary="Clear the faults (of one caller, or all)")
+def clear_faults(request: Request, who: Caller, caller: str | None = None) -> dict:
     require(who, "admin")
-    sandbox(request).held.clear()
-    return {"faults": []}
+    rules = sandbox(request).held
+    rules[:] = [rule for rule in rules if caller is not None and rule.caller != caller]
+    return {"faults": [vars(rule) for rule in rules if rule.count > 0]}

@@ -92,3 +92,4 @@ class FaultIn(_Body):
     path: Annotated[str, Field(pattern=r"^/v1/")]
     seconds: Annotated[float, Field(gt=0, le=120)]
     count: Annotated[int, Field(ge=1, le=1000)] = 1
+    caller: Annotated[str, Field(min_length=1, max_length=32)] | None = None  # a wallet/merchant id
