@@ -130,9 +130,10 @@ class Store:
     def statement(self, developer_id: str, month: str) -> dict:
         return self.admin.get(f"/v1/developer/statements/{month}", developer=developer_id)
 
-    def throttle_downloads(self, bytes_per_second: int) -> None:
-        """A slow network between devices and the store (0: full speed again)."""
-        self.admin.post("/v1/admin/faults", {"download_bytes_per_second": bytes_per_second})
+    def throttle_downloads(self, bytes_per_second: int, device: str = "*") -> None:
+        """A slow network between a device (or every one) and the store; 0: full speed."""
+        body = {"download_bytes_per_second": bytes_per_second, "device": device}
+        self.admin.post("/v1/admin/faults", body)
 
     def purchase(self, purchase_id: str) -> dict:
         return self.admin.get(f"/v1/purchases/{purchase_id}")

@@ -74,7 +74,7 @@ def test_an_update_signed_by_another_key_is_refused(dut, member, shelf):
 @allure.title("a reboot mid-download: the app ends whole or absent")
 def test_a_reboot_mid_download(dut, member, shelf, store, attach):
     package, _ = shelf.publish("Atlas", payload_bytes=3 << 20)
-    store.throttle_downloads(300_000)  # a slow network: about 10 s for 3 MB
+    store.throttle_downloads(300_000, member.id)  # a slow network: about 10 s for 3 MB
     try:
         screens.details(dut, package)
         screens.press(dut, "install")
@@ -87,7 +87,7 @@ def test_a_reboot_mid_download(dut, member, shelf, store, attach):
         with allure.step(f"reboot at {at}%"):
             dut.reboot()
     finally:
-        store.throttle_downloads(0)
+        store.throttle_downloads(0, member.id)
     with allure.step("after the boot: installed whole (resumed), or absent (failed cleanly)"):
         deadline = time.monotonic() + 60
         while package not in dut.adb.packages() and time.monotonic() < deadline:

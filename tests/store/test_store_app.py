@@ -95,7 +95,7 @@ def test_a_reboot_mid_download_ends_whole_or_not_at_all(phone, store, shelf):
     from suites.store import screens
 
     join(phone, store, store.account(f"User {shelf['tag']}"))
-    store.throttle_downloads(400_000)  # 3 MB at 400 kB/s: about 8 s
+    store.throttle_downloads(400_000, "t-phone")  # 3 MB at 400 kB/s: about 8 s
     try:
         screens.details(phone, shelf["free"])
         screens.press(phone, "install")
@@ -106,7 +106,7 @@ def test_a_reboot_mid_download_ends_whole_or_not_at_all(phone, store, shelf):
         assert at is not None and 0 < at < 100, f"mid-download, not {at}"
         phone.reboot(timeout=90)
     finally:
-        store.throttle_downloads(0)
+        store.throttle_downloads(0, "t-phone")
     # after the boot the download resumes from where it was, then installs whole
     deadline = time.monotonic() + 60
     while shelf["free"] not in phone.adb.packages() and time.monotonic() < deadline:

@@ -26,7 +26,8 @@ takes an `Idempotency-Key`. Errors are `{"error": {type, code, param, message}}`
 class Store(ServiceBox):
     blobs: Path = field(default_factory=Path)
     payments: PaymentLink | None = None
-    download_rate: int = 0  # bytes/s of APK downloads; 0 is unthrottled (a lab fault)
+    # bytes/s of APK downloads, by device id ("*": every device); a lab fault
+    download_rates: dict[str, int] = field(default_factory=dict)
 
 
 def create_app(

@@ -46,8 +46,12 @@ def audit(request: Request, who: Caller) -> dict:
         return revenue.audit(session)
 
 
-@router.post("/faults", summary="Slow APK downloads down (a slow network), or 0 to clear")
+@router.post("/faults", summary="Slow one device's APK downloads (or every device's); 0 clears")
 def faults(body: FaultIn, request: Request, who: Caller) -> dict:
     require(who, "admin")
-    box(request).download_rate = body.download_bytes_per_second
-    return {"download_bytes_per_second": body.download_bytes_per_second}
+    rates = box(request).download_rates
+    if body.download_bytes_per_second:
+        rates[body.device] = body.download_bytes_per_second
+    else:
+        rates.pop(body.device, None)
+    return {"download_bytes_per_second": dict(rates)}

@@ -65,8 +65,9 @@ def download(package: str, request: Request, who: Caller, version_code: int = Qu
                 402, "not_owned", f"buy {package} before downloading it", param="package"
             )
     path = state.blobs / f"{version.sha256}.apk"
-    if state.download_rate:
-        return throttled_file(path, request.headers.get("range"), state.download_rate, APK_TYPE,
+    rate = state.download_rates.get(who.id) or state.download_rates.get("*")
+    if rate:
+        return throttled_file(path, request.headers.get("range"), rate, APK_TYPE,
                               {"ETag": f'"{version.sha256}"'})  # fmt: skip
     return FileResponse(path, media_type=APK_TYPE, filename=f"{package}-{version_code}.apk",
                         headers={"ETag": f'"{version.sha256}"'})  # fmt: skip

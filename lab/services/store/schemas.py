@@ -53,3 +53,4 @@ class PurchaseIn(_Body):
 
 class FaultIn(_Body):
     download_bytes_per_second: Annotated[int, Field(ge=0, le=1 << 34)]
+    device: Annotated[str, Field(min_length=1, max_length=64)] = "*"  # tests share a store
