@@ -10,6 +10,7 @@ import time
 import allure
 
 from lab.device.dut import Dut
+from lab.device.errors import DeviceError
 
 STORE = "com.tos.store"
 
@@ -50,9 +51,14 @@ def press(dut: Dut, button: str, timeout: float = 15.0) -> None:
 
 
 def status(dut: Dut) -> str:
-    if dut.ui.exists(resourceId=rid("progress_value")):
-        return dut.ui.text(resourceId=rid("progress_value"))
-    return ""
+    """The page's progress line, or "" when it shows none (it goes when a job ends, so it
+    may vanish between looking and reading: read once, with a short wait)."""
+    try:
+        return dut.ui.text(timeout=0.3, resourceId=rid("progress_value"))
+    except DeviceError as exc:
+        if "no such element" in str(exc):
+            return ""
+        raise
 
 
 def wait_installed(dut: Dut, package: str, timeout: float = 60.0) -> None:
