@@ -50,6 +50,30 @@ class Client:
     def get(self, path: str, **params: Any) -> dict:
         return self._call("GET", path, None, params or None, None)
 
+    def get_bytes(self, path: str, timeout: float | None = None, **params: Any) -> bytes:
+        """A GET whose answer is a file (an APK, a CSV), not JSON; refused like the rest."""
+        failure: Exception | None = None
+        for attempt in range(self.attempts):
+            try:
+                response = self._http.get(
+                    path, params=params or None, timeout=timeout or self._http.timeout
+                )
+            except httpx.TransportError as exc:  # a GET is safe to ask again
+                failure = exc
+                time.sleep(0.2 * (attempt + 1))
+                continue
+            if response.status_code >= 400:
+                try:
+                    data = response.json()
+                except ValueError:
+                    data = {"error": {"code": "not_json", "message": response.text[:200]}}
+                raise ApiRefused("GET", path, response.status_code, data)
+            return response.content
+        raise ServiceUnreachable(
+            f"GET {self.url}{path}: no answer after {self.attempts} attempts ({failure})",
+            hint="is the service up? `lab services status`",
+        )
+
     def post(self, path: str, body: dict | None = None, key: str | None = None) -> dict:
         """POST once, whatever the retries: the same Idempotency-Key on every attempt."""
         return self._call("POST", path, body or {}, None, key or str(uuid.uuid4()))

@@ -54,13 +54,8 @@ class StoreDevice:
         return [e["package"] for e in self.api.get("/v1/entitlements")["data"]]
 
     def download(self, package: str, version_code: int, timeout: float = 120.0) -> bytes:
-        response = self.api._http.get(
-            f"/v1/apps/{package}/apk", params={"version_code": version_code}, timeout=timeout
-        )
-        if response.status_code != 200:
-            said = response.text[:200]
-            raise LabError(f"download {package} {version_code}: {response.status_code} {said}")
-        return response.content
+        path = f"/v1/apps/{package}/apk"
+        return self.api.get_bytes(path, timeout=timeout, version_code=version_code)
 
 
 class Developer:
@@ -83,9 +78,7 @@ class Developer:
         return self.api.get(f"/v1/developer/statements/{month}")
 
     def statement_csv(self, month: str) -> str:
-        response = self.api._http.get(f"/v1/developer/statements/{month}", params={"format": "csv"})
-        response.raise_for_status()
-        return response.text
+        return self.api.get_bytes(f"/v1/developer/statements/{month}", format="csv").decode()
 
 
 class Store:
