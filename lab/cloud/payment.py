@@ -53,9 +53,11 @@ class WalletAccess:
     card: Card
     pin_limit: int = 20000
     url: str = ""
+    voice_payee: str = ""  # the merchant a "pay N yuan" by voice pays (the shop at hand)
 
     def device_config(self) -> dict:
         return {
+            **({"voice_payee": self.voice_payee} if self.voice_payee else {}),
             "endpoint": self.url,
             "wallet": self.id,
             "account": self.account,

@@ -21,6 +21,7 @@ from lab.sim.adbd.socket_service import Acceptor
 from lab.sim.adbd.transport import Transport
 from lab.sim.agent.rpc import AgentMethods
 from lab.sim.agent.server import AgentServer
+from lab.sim.android.audio import PORT as AUDIO_PORT
 from lab.sim.android.nfc import NfcController
 from lab.sim.android.system import AndroidSystem
 from lab.sim.console import SerialConsole
@@ -224,6 +225,8 @@ class VirtualDevice:
 
     # -- the uiautomator2 agent (system.hooks)
     def acceptor(self, port: int) -> Acceptor | None:
+        if port == AUDIO_PORT and self.system.audio is not None:
+            return self.system.audio.accept
         agent = self._agents.get(port)
         return agent.accept if agent else None
 

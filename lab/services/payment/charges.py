@@ -24,7 +24,13 @@ from lab.services.payment.models import (
     Wallet,
 )
 from lab.services.payment.provisioning import issuer_key
-from lab.services.payment.schemas import MicropayIn, NfcAuthorizeIn, OrderIn, PayOrderIn
+from lab.services.payment.schemas import (
+    MicropayIn,
+    NfcAuthorizeIn,
+    OrderIn,
+    PayOrderIn,
+    VoicePaymentIn,
+)
 from lab.services.payment.views import charge as charge_view
 from lab.services.payment.views import money
 from lab.services.payment.views import order as order_view
@@ -161,19 +167,7 @@ def _decide(
     if wallet.locked:
         return _decline(session, row, wallet, order, "wallet_locked")
     if row.amount > wallet.pin_limit and not pin_checked:
-        row.status = "requires_pin"
-        if order:
-            order.status, order.charge_id = "paying", row.id
-        events.notify(
-            session,
-            wallet.id,
-            "pin_required",
-            charge=row.id,
-            amount=row.amount,
-            description=row.description,
-            merchant=merchant_name(session, row.merchant_id),
-        )
-        return None
+        return _ask_pin(session, row, wallet, order)
     customer = ledger.account(session, wallet.account_id)
     if not ledger.can_pay(customer, row.amount):
         return _decline(session, row, wallet, order, "insufficient_balance")
@@ -198,6 +192,21 @@ def _decide(
     return None
 
 
+def _ask_pin(session: Session, row: Charge, wallet: Wallet, order: Order | None) -> None:
+    row.status = "requires_pin"
+    if order:
+        order.status, order.charge_id = "paying", row.id
+    events.notify(
+        session,
+        wallet.id,
+        "pin_required",
+        charge=row.id,
+        amount=row.amount,
+        description=row.description,
+        merchant=merchant_name(session, row.merchant_id),
+    )
+
+
 def _decline(
     session: Session, row: Charge, wallet: Wallet, order: Order | None, reason: str
 ) -> None:
@@ -219,6 +228,22 @@ def _decline(
 def merchant_name(session: Session, merchant_id: str) -> str:
     merchant = session.get(Merchant, merchant_id)
     return merchant.name if merchant else ""
+
+
+# -- a payment asked for by voice on the device
+def voice_payment(session: Session, principal: Principal, body: VoicePaymentIn) -> Outcome:
+    """Always waits for the PIN, whatever the amount: a voice is no proof of who speaks."""
+    merchant = session.get(Merchant, body.merchant)
+    if merchant is None:
+        raise ApiError(404, "resource_missing", f"no merchant {body.merchant}", param="merchant")
+    wallet = session.get(Wallet, principal.id, with_for_update=True)
+    assert wallet is not None
+    row = _new_charge(session, merchant.id, wallet, body.amount, body.description, "voice")
+    if wallet.locked:
+        _decline(session, row, wallet, None, "wallet_locked")
+    else:
+        _ask_pin(session, row, wallet, None)
+    return 201, charge_view(row)
 
 
 # -- the wallet's side of a charge waiting for its PIN

@@ -99,7 +99,7 @@ class Charge(Base):
     amount: Mapped[int] = mapped_column(Integer)
     currency: Mapped[str] = mapped_column(String(3))
     description: Mapped[str] = mapped_column(String(128), default="")
-    channel: Mapped[str] = mapped_column(String(16))  # payment_code | order_scan | nfc
+    channel: Mapped[str] = mapped_column(String(16))  # payment_code | order_scan | nfc | voice
     # succeeded | requires_pin | userpaying | declined
     status: Mapped[str] = mapped_column(String(16))
     decline_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)

@@ -10,7 +10,7 @@ from lab.services.errors import ApiError
 from lab.services.payment import charges, events, ledger, views
 from lab.services.payment.deps import sandbox
 from lab.services.payment.models import Wallet
-from lab.services.payment.schemas import PayOrderIn, PinIn
+from lab.services.payment.schemas import PayOrderIn, PinIn, VoicePaymentIn
 from lab.services.principal import require
 
 router = APIRouter(prefix="/v1/wallet", tags=["wallet"])
@@ -42,6 +42,13 @@ def wallet_events(
     require(who, "wallet")
     found = sandbox(request).hub.wait(who.id, after, wait)
     return {"data": [events.view(e) for e in found]}
+
+
+@router.post("/payments", status_code=201, summary="A payment asked for by voice (PIN always)")
+def voice_payment(
+    body: VoicePaymentIn, request: Request, who: Caller, key: IdemKey = None
+) -> JSONResponse:
+    return post(request, who, body, key, lambda s: charges.voice_payment(s, who, body), "wallet")
 
 
 @router.post("/charges/{charge_id}/prompted", summary="The PIN pad is on screen")

@@ -69,6 +69,14 @@ class PayOrderIn(_Body):
     pin: Pin | None = None
 
 
+class VoicePaymentIn(_Body):
+    """A payment the customer asked for by voice: always confirmed by the PIN."""
+
+    amount: Fen
+    merchant: Id
+    description: Text = "voice payment"
+
+
 class MerchantIn(_Body):
     name: Annotated[str, Field(min_length=1, max_length=64)]
 

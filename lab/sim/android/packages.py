@@ -116,6 +116,18 @@ STORE = Package(
 )
 
 
+ASSISTANT = Package(
+    "com.tos.assistant",
+    120,
+    "1.2.0",
+    "Assistant",
+    None,  # started by the wake phrase, not from the launcher
+    "/system/priv-app/Assistant/Assistant.apk",
+    True,
+    ("com.tos.assistant.Listening", "com.tos.assistant.Card"),
+)
+
+
 class PackageManager:
     def __init__(self, extra_system: tuple[Package, ...] = ()) -> None:
         self._packages = {p.name: p for p in (*SYSTEM_PACKAGES, *extra_system)}

@@ -14,13 +14,16 @@ from typing import Protocol
 
 from PIL import Image
 
+from lab.sim.android.audio import AudioPort
 from lab.sim.android.camera import Camera
 from lab.sim.android.commands import COMMANDS
 from lab.sim.android.features import device_features
 from lab.sim.android.logcat import LogBuffer
-from lab.sim.android.packages import STORE, WALLET, PackageManager
+from lab.sim.android.packages import ASSISTANT, STORE, WALLET, PackageManager
 from lab.sim.android.processes import SYSTEM_PROCESSES, ProcessTable
 from lab.sim.android.props import Props, default_props
+from lab.sim.apps.assistant.app import AssistantApp
+from lab.sim.apps.assistant.service import AssistantService
 from lab.sim.apps.store.app import StoreApp
 from lab.sim.apps.store.service import StoreService
 from lab.sim.apps.wallet.app import WalletApp
@@ -81,6 +84,7 @@ class AndroidSystem:
         self.logcat = LogBuffer()
         built_in = [WALLET] if spec.has("payment") else []
         built_in += [STORE] if spec.has("store") else []
+        built_in += [ASSISTANT] if spec.has("voice") else []
         self.packages = PackageManager(tuple(built_in))
         self.features = device_features(spec)
         self.settings: dict[str, object] = {
@@ -114,6 +118,12 @@ class AndroidSystem:
         if spec.has("payment"):
             self.wallet = WalletService(self, state_dir / "wallet")
             self.windows.register(WalletApp(self.wallet, camera=self.camera is not None))
+        # the microphone and speaker, reached over adb (lab/sim/android/audio.py)
+        self.audio = AudioPort() if spec.has("microphone") or spec.has("speaker") else None
+        self.assistant: AssistantService | None = None
+        if spec.has("voice") and self.audio is not None:
+            self.assistant = AssistantService(self, self.audio, spec.device_class)
+            self.windows.register(AssistantApp(self.assistant))
         self.store: StoreService | None = None
         if spec.has("store"):
             self.store = StoreService(self, state_dir / "store")

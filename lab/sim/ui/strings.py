@@ -60,6 +60,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "order_in_payment": ("Order is being paid", "订单支付中"),
     "declined_other": ("Declined", "已拒绝"),
     "wrong_pin_one": ("Wrong PIN, 1 attempt left", "密码错误，还可输入1次"),
+    # the assistant
+    "assistant": ("Assistant", "语音助手"),
+    "listening": ("Listening…", "正在聆听…"),
+    "you_said": ("You said", "您说"),
+    "answer": ("Answer", "回答"),
     # the store
     "store": ("Store", "应用商店"),
     "search": ("Search", "搜索"),

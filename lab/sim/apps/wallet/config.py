@@ -32,6 +32,7 @@ class WalletConfig:
     code_secret: str
     pin_limit: int
     card: CardConfig
+    voice_payee: str = ""  # the merchant "pay N yuan" pays; voice payments are off without
 
     @classmethod
     def parse(cls, data: object) -> WalletConfig:
@@ -50,6 +51,8 @@ class WalletConfig:
             raise ConfigError("config field 'endpoint': expected an http(s) URL")
         if not (len(data["number"]) == 8 and data["number"].isdigit()):
             raise ConfigError("config field 'number': expected 8 digits")
+        if not isinstance(data.get("voice_payee", ""), str):
+            raise ConfigError("config field 'voice_payee': expected str (a merchant id)")
         card = data["card"]
         for name in ("token", "psn", "expiry", "icc_key", "display"):
             if not isinstance(card.get(name), str):
@@ -65,6 +68,7 @@ class WalletConfig:
                 "card": CardConfig(
                     **{k: card[k] for k in ("token", "psn", "expiry", "icc_key", "display")}
                 ),
+                "voice_payee": data.get("voice_payee", ""),
             }
         )
 

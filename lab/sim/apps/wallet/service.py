@@ -57,7 +57,7 @@ class Host(Protocol):
 class Pending:
     """A payment waiting for the PIN: a charge the sandbox holds, or an order to pay."""
 
-    kind: str  # charge | order
+    kind: str  # charge | order | voice
     id: str
     amount: int
     merchant: str
@@ -349,6 +349,21 @@ class WalletService:
                 self.host.windows.start(PACKAGE, ".PinPad")
                 return
             self._background(self._send, f"/v1/wallet/orders/{order['id']}/pay", {}, pending)
+
+    # -- a payment asked for by voice (the assistant's "pay N yuan")
+    def voice_pay(self, amount: int) -> str:
+        """Ask the sandbox for a payment of `amount` fen to the configured payee; the PIN
+        pad follows its pin_required event. Returns "" when asked, else why not."""
+        with self._lock:
+            if not self.config:
+                return "not_set_up"
+            if not self.config.voice_payee:
+                return "no_payee"
+            pending = Pending("voice", "", amount, "", "voice payment")
+            body = {"amount": amount, "merchant": self.config.voice_payee}
+        self._log("I", f"voice payment of {money(amount)} asked for")
+        self._background(self._send, "/v1/wallet/payments", body, pending)
+        return ""
 
     def _send(self, path: str, body: dict | None, pending: Pending) -> None:
         """One user action to the sandbox: retried under its key while there is no answer
