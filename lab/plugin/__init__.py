@@ -74,6 +74,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="golden screens folder, from the rootdir (default: %(default)s)",
     )
     group.addoption(
+        "--voice-set",
+        choices=("short", "full"),
+        default="short",
+        help="the voice suite's utterances: short (a few per device) or full (the "
+        "acoustic metrics, hundreds; `make bench`) (default: %(default)s)",
+    )
+    group.addoption(
         "--update-goldens",
         action="store_true",
         help="record goldens instead of comparing; lists what changed for review",
@@ -263,6 +270,12 @@ def duts(request: pytest.FixtureRequest) -> Iterator[dict[str, Dut]]:
 def lab_inventory(pytestconfig: pytest.Config) -> Inventory:
     """The loaded inventory."""
     return lab_session(pytestconfig).inventory
+
+
+@pytest.fixture(scope="session")
+def lab_report_dir(pytestconfig: pytest.Config) -> Path:
+    """Where this run's lab output goes (figures a suite writes for benches and docs)."""
+    return lab_session(pytestconfig).report_dir
 
 
 @pytest.fixture

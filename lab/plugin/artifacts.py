@@ -30,6 +30,10 @@ class Attach:
     def xml(self, name: str, text: str) -> None:
         allure.attach(text, name=name, attachment_type=allure.attachment_type.XML)
 
+    def wav(self, name: str, data: bytes) -> None:
+        """A sound (Allure's types have no WAV: it is named by its MIME type)."""
+        allure.attach(data, name=name, attachment_type="audio/wav", extension="wav")
+
     def file(self, path: str, name: str | None = None) -> None:
         allure.attach.file(path, name=name or path)
 

@@ -19,6 +19,8 @@ import jiwer
 import numpy as np
 from pocketsphinx import Decoder
 
+NOISE_FLOOR = 100.0  # RMS, about -50 dBFS (measured: see lab/sim/apps/assistant/listener.py)
+
 
 def words(text: str) -> str:
     """Lower case, digits and letters only: what a recogniser can be held to."""
@@ -34,10 +36,12 @@ def transcribe(samples: np.ndarray, phrases: list[str] | None = None) -> str:
         decoder = Decoder(jsgf=str(grammar), lm=None, loglevel="FATAL")
     else:
         decoder = Decoder(loglevel="FATAL")
-    # silence around it, so a recording cut close to the speech still ends the last word
-    padded = np.concatenate(
-        [np.zeros(4800, np.int16), samples.astype(np.int16), np.zeros(8000, np.int16)]
-    )
+    # silence around it, so a recording cut close to the speech still ends the last word,
+    # and a noise floor under all of it: pocketsphinx's feature normalisation breaks on
+    # digital silence (a recording of a virtual speaker has it between words)
+    padded = np.concatenate([np.zeros(4800), samples.astype(float), np.zeros(8000)])
+    padded += np.random.default_rng(0).normal(0.0, NOISE_FLOOR, len(padded))
+    padded = np.clip(padded, -32768, 32767).astype(np.int16)
     decoder.start_utt()
     decoder.process_raw(padded.tobytes(), full_utt=True)
     decoder.end_utt()
