@@ -33,6 +33,7 @@ class Trial:
     correct: bool | None = None  # commands: the right action and answer
     wake_delay: float | None = None
     latency: float | None = None
+    recognition_ms: float | None = None  # the device's final decoding, as it logs it
 
 
 @dataclass

@@ -125,6 +125,14 @@ class Location(_Strict):
     slot: NonEmpty | None = None
 
 
+class SoundCard(_Strict):
+    """The sound card beside a real device (sounddevice's names or indexes): a speaker
+    aimed at the device's microphone and a microphone at its speaker."""
+
+    output: NonEmpty | int
+    input: NonEmpty | int
+
+
 class Device(_Strict):
     id: NonEmpty
     device_class: Literal["watch", "tv", "headset", "phone"] = Field(alias="class")
@@ -133,6 +141,7 @@ class Device(_Strict):
     virtual: bool = False
     adb: AdbEndpoint
     console: Console | None = None
+    audio: SoundCard | None = None  # a real device's audio rig (virtual ones: over adb)
     display: Display
     capabilities: list[Capability] = Field(default_factory=list)
     tags: list[NonEmpty] = Field(default_factory=list)

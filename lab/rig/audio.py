@@ -1,68 +1,27 @@
 """Speaking to a device and hearing its answer. A virtual device's microphone and speaker
 are one duplex PCM stream over adb (tcp:8554, as the Android emulator exposes its virtual
-microphone); a real device needs a sound card beside it, which this lab does not drive
-yet: it says so. Suites call `AudioRig.beside(dut)` and `rig.exchange(...)` either way.
+microphone); a real device has a sound card beside it (lab/rig/soundcard.py), named in
+the inventory. Suites call `AudioRig.beside(dut)` and `rig.exchange(...)` either way.
 
 Both directions run in real time, 20 ms at a time, so every sound has a time: the rig
-sends the utterance at t0 + n * 20 ms and timestamps what the speaker sends as it comes.
-Sound starts where 20 ms of the speaker first rise above a threshold (RMS)."""
+sends the utterance at t0 + n * 20 ms and timestamps what the speaker sends as it comes."""
 
 from __future__ import annotations
 
 import socket
 import threading
 import time
-from dataclasses import dataclass
 
 import adbutils
 import numpy as np
 
 from lab.device.dut import Dut
-from lab.errors import Category, LabError
+from lab.errors import LabError
+from lab.rig.exchange import FRAME, RATE, AudioUnsupported, Exchange
+from lab.rig.soundcard import SoundCardRig
 
-RATE = 16000
-FRAME = RATE // 50
 PORT = 8554
 HEADER = b"TOSAUDIO 1 s16le 16000 1\n"
-SOUND_RMS = 300.0  # above the quiet floor of a speaker, below any answer or tone
-
-
-class AudioUnsupported(LabError):
-    """This device's microphone and speaker cannot be reached from here."""
-
-    category = Category.LAB_INFRASTRUCTURE
-
-
-@dataclass
-class Exchange:
-    """One utterance played and what the speaker did meanwhile and after."""
-
-    sent: np.ndarray  # what the microphone heard
-    heard: np.ndarray  # the speaker, from the start of the utterance
-    marks: dict[str, float]  # seconds from the start: e.g. wake_end, utterance_end
-
-    def sound_after(self, seconds: float, min_gap: float = 0.0) -> float | None:
-        """Seconds from the start where the speaker's first sound after `seconds` begins."""
-        start = int(seconds * RATE)
-        for at in range(start - start % FRAME, len(self.heard) - FRAME + 1, FRAME // 2):
-            window = self.heard[at : at + FRAME].astype(float)
-            if np.sqrt(np.mean(window**2)) > SOUND_RMS:
-                return max(at / RATE, seconds + min_gap)
-        return None
-
-    def sounds(self, after: float) -> list[tuple[float, float]]:
-        """(start, end) of each stretch of sound after `after`, in seconds."""
-        found, current = [], None
-        for at in range(int(after * RATE), len(self.heard) - FRAME + 1, FRAME):
-            loud = np.sqrt(np.mean(self.heard[at : at + FRAME].astype(float) ** 2)) > SOUND_RMS
-            if loud and current is None:
-                current = at / RATE
-            elif not loud and current is not None:
-                found.append((current, at / RATE))
-                current = None
-        if current is not None:
-            found.append((current, len(self.heard) / RATE))
-        return found
 
 
 class AudioRig:
@@ -71,11 +30,15 @@ class AudioRig:
         self._sock = sock
 
     @classmethod
-    def beside(cls, dut: Dut, timeout: float = 10.0) -> AudioRig:
+    def beside(cls, dut: Dut, timeout: float = 10.0) -> AudioRig | SoundCardRig:
+        """The device's sound card when the inventory names one, else (a virtual device)
+        its audio stream over adb."""
+        if dut.info.audio is not None:
+            return SoundCardRig(dut, dut.info.audio)
         if not dut.info.virtual:
             raise AudioUnsupported(
-                f"{dut.id}: no audio rig for a real device yet (a sound card beside it)",
-                hint="run voice tests on virtual devices, or add the device's sound card",
+                f"{dut.id}: no audio rig: a real device needs the sound card beside it",
+                hint="name it in the inventory: audio: {output: ..., input: ...}",
             )
         try:
             sock = dut.adb.device.create_connection(adbutils.Network.TCP, PORT)
@@ -87,6 +50,10 @@ class AudioRig:
             raise AudioUnsupported(
                 f"{dut.id}: its audio stream (tcp:{PORT}) did not open: {exc}"
             ) from None
+        if header.startswith(b"ERROR"):
+            sock.close()
+            said = header.decode(errors="replace").strip()
+            raise AudioUnsupported(f"{dut.id}: the audio stream refused this host: {said}")
         if header != HEADER:
             sock.close()
             raise AudioUnsupported(f"{dut.id}: the audio stream said {header!r}, not {HEADER!r}")

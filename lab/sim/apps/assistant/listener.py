@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,6 +34,7 @@ FRAME_SECONDS = 0.03  # the endpointer's frame
 WAKE_STEADY = 10  # frames (0.3 s) of the wake phrase alone in the partial result
 SENTENCE_STEADY = 20  # frames (0.6 s) of one whole sentence standing
 MAX_SECONDS = 8.0
+CONFIRM_EVERY = 5  # frames between confirmations of a proposed wake phrase (CPU bound)
 NOISE_FLOOR = 100.0  # RMS of int16 samples, about -50 dBFS: a quiet room
 
 
@@ -56,8 +58,10 @@ class Listener:
         self._woke = False
         self._frames = 0
         self._wake_steady = 0
+        self._next_confirm = 0
         self._last = ""
         self._steady = 0
+        self.recognition_ms = 0.0  # the last utterance's final decoding
         self._lock = threading.Lock()
         self._noise = np.random.default_rng(0)
 
@@ -83,6 +87,7 @@ class Listener:
             self._decoder.start_utt()
             self._in_utterance, self._woke, self._frames = True, False, 0
             self._wake_steady, self._last, self._steady = 0, "", 0
+            self._next_confirm = 0
             self._speech = []
         self._decoder.process_raw(speech)
         self._speech.append(speech)
@@ -102,7 +107,9 @@ class Listener:
     def _end(self) -> None:
         self._decoder.end_utt()
         self._in_utterance = False
+        started = time.perf_counter()
         text = self._second_pass(b"".join(self._speech))
+        self.recognition_ms = (time.perf_counter() - started) * 1000
         heard = parse(self._class, text)
         try:
             if heard is not None and heard.wake and not self._woke:
@@ -125,11 +132,19 @@ class Listener:
         return found.hypstr if found else ""
 
     def _watch_for_wake(self, partial: str) -> None:
+        """The live result proposes the wake phrase; the speech so far decoded at once
+        confirms it before the tone plays (measured on the full set: unconfirmed, "hide
+        the ..." and "hi boss ..." in background speech rang the tone 44 times an hour)."""
         words = partial.split()
         if words[:2] != WAKE.split():
             self._wake_steady = 0
             return
         self._wake_steady += 1
-        if len(words) > 2 or self._wake_steady >= WAKE_STEADY:
+        proposed = len(words) > 2 or self._wake_steady >= WAKE_STEADY
+        if not proposed or self._frames < self._next_confirm:
+            return
+        self._next_confirm = self._frames + CONFIRM_EVERY
+        so_far = self._second_pass(b"".join(self._speech)).split()
+        if so_far[:2] == WAKE.split():
             self._woke = True
             self._on_wake()

@@ -111,7 +111,8 @@ class AssistantService:
         spoken = english.format(**values)
         chinese_shown = self.host.settings.get("language") == "zh"
         self.answer = chinese.format(**values) if chinese_shown else spoken
-        self._log("I", f"heard {command!r} -> {intent}: {spoken}")
+        took = self._listener.recognition_ms
+        self._log("I", f"heard {command!r} -> {intent}: {spoken} (recognised in {took:.0f} ms)")
         self.host.windows.start(PACKAGE, ".Card")
         threading.Thread(target=self._speak, args=(spoken,), daemon=True, name="tts").start()
 
