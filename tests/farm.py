@@ -42,7 +42,8 @@ DEVICES = """
     adb: {serial: "127.0.0.1:%(t_watch)s"}
     console: {url: pty}
     display: {width: 454, height: 454, density: 320, shape: round}
-    capabilities: [touch, round_display, battery, console, nfc, qr_pay, payment]
+    capabilities: [touch, round_display, battery, console, nfc, qr_pay, payment, microphone,
+      speaker, voice]
   - id: t-tv
     class: tv
     model: TOS Vision T55

@@ -22,8 +22,14 @@ pytestmark = pytest.mark.requires("voice", "microphone", "speaker")
 WAKE_LOG = "wake phrase heard"
 
 
-def wakes(dut) -> int:
-    log = dut.shell(["logcat", "-d", "-s", "TosAssistant"], check=True).stdout
+def device_time(dut) -> str:
+    """The device's clock as logcat's -T takes it."""
+    return dut.shell(["date", "+%m-%d %H:%M:%S.000"], check=True).stdout.strip()
+
+
+def wakes_since(dut, since: str) -> int:
+    """Wake phrases the assistant logged since `since` (the tone a user hears, each)."""
+    log = dut.shell(["logcat", "-d", "-T", since, "-s", "TosAssistant"], check=True).stdout
     return log.count(WAKE_LOG)
 
 
@@ -39,11 +45,11 @@ def test_acoustic_metrics(
     with allure.step(f"{plan.background_seconds:g} s of speech without the wake phrase, "
                      f"played {plan.background_pace:g}x"):  # fmt: skip
         audio = _background(plan)
-        before = wakes(dut)
+        since = device_time(dut)
         rig.stream(audio, plan.background_pace)
         rig.stream(np.zeros(RATE, np.int16))  # a second of quiet ends the last utterance
         figures.stream.seconds += len(audio) / RATE
-        figures.stream.wakes += wakes(dut) - before
+        figures.stream.wakes += wakes_since(dut, since)
     verdicts = judge(figures, thresholds)
     shown = table(dut.id, verdicts)
     attach.text("metrics", shown)

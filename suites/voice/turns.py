@@ -3,6 +3,8 @@ attached to the report, and the trial added to the device's figures."""
 
 from __future__ import annotations
 
+import re
+
 import allure
 
 from lab.assistant.metrics import Figures, Trial
@@ -39,6 +41,16 @@ def spoken_answer(turn: Turn, command: Command, data: VoiceData, attach) -> tupl
     return heard, wer
 
 
+def recognition_ms(dut, turn: Turn) -> float | None:
+    """The device's own figure for its final decoding of this turn, from its log (a
+    device that does not log it gives None)."""
+    if not turn.heard:
+        return None
+    log = dut.shell(["logcat", "-d", "-t", "20", "-s", "TosAssistant"]).stdout
+    found = re.findall(rf"heard {re.escape(repr(turn.heard))} .*\(recognised in (\d+) ms\)", log)
+    return float(found[-1]) if found else None
+
+
 def record(figures: dict[str, Figures], dut, kind: str, turn: Turn, correct: bool | None) -> None:
     u = turn.utterance
     figures.setdefault(dut.id, Figures(dut.id)).trials.append(
@@ -51,6 +63,7 @@ def record(figures: dict[str, Figures], dut, kind: str, turn: Turn, correct: boo
             correct,
             turn.wake_delay,
             turn.latency,
+            recognition_ms(dut, turn),
         )
     )
 
