@@ -128,6 +128,30 @@ ASSISTANT = Package(
 )
 
 
+ARCADE = Package(
+    "com.tos.arcade",
+    120,
+    "1.2.0",
+    "Arcade",
+    "com.tos.arcade.Pair",
+    "/system/app/Arcade/Arcade.apk",
+    True,
+    ("com.tos.arcade.Pair", "com.tos.arcade.Game", "com.tos.arcade.Unlock"),
+)
+
+
+REMOTE = Package(
+    "com.tos.remote",
+    120,
+    "1.2.0",
+    "Remote",
+    "com.tos.remote.Remote",
+    "/system/app/Remote/Remote.apk",
+    True,
+    ("com.tos.remote.Remote", "com.tos.remote.Scan", "com.tos.remote.Pad"),
+)
+
+
 class PackageManager:
     def __init__(self, extra_system: tuple[Package, ...] = ()) -> None:
         self._packages = {p.name: p for p in (*SYSTEM_PACKAGES, *extra_system)}

@@ -19,11 +19,15 @@ from lab.sim.android.camera import Camera
 from lab.sim.android.commands import COMMANDS
 from lab.sim.android.features import device_features
 from lab.sim.android.logcat import LogBuffer
-from lab.sim.android.packages import ASSISTANT, STORE, WALLET, PackageManager
+from lab.sim.android.packages import ARCADE, ASSISTANT, REMOTE, STORE, WALLET, PackageManager
 from lab.sim.android.processes import SYSTEM_PROCESSES, ProcessTable
 from lab.sim.android.props import Props, default_props
+from lab.sim.apps.arcade.app import ArcadeApp
+from lab.sim.apps.arcade.service import ArcadeService
 from lab.sim.apps.assistant.app import AssistantApp
 from lab.sim.apps.assistant.service import AssistantService
+from lab.sim.apps.remote.app import RemoteApp
+from lab.sim.apps.remote.service import RemoteService
 from lab.sim.apps.store.app import StoreApp
 from lab.sim.apps.store.service import StoreService
 from lab.sim.apps.wallet.app import WalletApp
@@ -85,6 +89,8 @@ class AndroidSystem:
         built_in = [WALLET] if spec.has("payment") else []
         built_in += [STORE] if spec.has("store") else []
         built_in += [ASSISTANT] if spec.has("voice") else []
+        built_in += [ARCADE] if spec.has("game_host") else []
+        built_in += [REMOTE] if spec.has("gamepad") and spec.has("camera") else []
         self.packages = PackageManager(tuple(built_in))
         self.features = device_features(spec)
         self.settings: dict[str, object] = {
@@ -124,6 +130,14 @@ class AndroidSystem:
         if spec.has("voice") and self.audio is not None:
             self.assistant = AssistantService(self, self.audio, spec.device_class)
             self.windows.register(AssistantApp(self.assistant))
+        self.arcade: ArcadeService | None = None
+        if spec.has("game_host"):
+            self.arcade = ArcadeService(self, spec.id)
+            self.windows.register(ArcadeApp(self.arcade))
+        self.remote: RemoteService | None = None
+        if spec.has("gamepad") and self.camera is not None:
+            self.remote = RemoteService(self, spec.id)
+            self.windows.register(RemoteApp(self.remote))
         self.store: StoreService | None = None
         if spec.has("store"):
             self.store = StoreService(self, state_dir / "store")
@@ -158,8 +172,13 @@ class AndroidSystem:
         if self.store is not None:  # so is the store's (its downloads resume at boot)
             self.processes.start(STORE.name)
             self.store.start()
+        if self.arcade is not None:  # the game listens for phones from boot
+            self.processes.start(ARCADE.name)
+            self.arcade.start()
 
     def stop_userland(self) -> None:
+        if self.arcade is not None:
+            self.arcade.stop()
         if self.wallet is not None:
             self.wallet.stop()
         if self.store is not None:

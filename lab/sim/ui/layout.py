@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from lab.sim.ui.fonts import wrap
 from lab.sim.ui.metrics import Metrics
-from lab.sim.ui.screen import Item, Screen
+from lab.sim.ui.screen import Board, Item, Screen
 from lab.sim.ui.view import EDIT, FRAME, IMAGE, LINEAR, SCROLL, SWITCH, TEXT, View
 
 SYSTEMUI = "com.tos.systemui"
@@ -132,15 +132,53 @@ def _content(screen: Screen, m: Metrics, area: tuple[int, int, int, int]) -> tup
             views.append(_item_view(screen, item, (left, y, right, y + m.row_h), "row", m))
             y += m.row_h + m.gap
     landscape = m.width >= 1200  # wide enough for the QR code beside the text (TV, headset)
-    text_right = (left + right) // 2 if landscape and screen.qr else right
+    beside = landscape and (screen.qr or screen.board)
+    text_right = left + (right - left) // (3 if screen.board else 2) if beside else right
     lines_top = y
     y = _lines(screen, m, views, left, text_right, y)
-    if screen.qr and landscape:  # beside the lines on a TV
+    if screen.board is not None:
+        if landscape:
+            y = max(y, _board(screen.board, screen.package, views, text_right + m.gap, right,
+                              lines_top, area[3]))  # fmt: skip
+        else:
+            y = _board(screen.board, screen.package, views, left, right, y, area[3])
+    elif screen.qr and landscape:  # beside the lines on a TV
         bottom_qr = _qr(screen, views, m, text_right + m.gap, right, lines_top)
         y = max(y, bottom_qr)
     elif screen.qr and not m.round:
         y = _qr(screen, views, m, left, right, y, area[3])
     return views, y - top
+
+
+def _board(board: Board, package: str, views: list[View], left: int, right: int, y: int,
+           bottom: int) -> int:  # fmt: skip
+    """The grid, square cells as large as fit; each piece a view in its cell (its id and
+    its cell in the hierarchy, its colour on screen)."""
+    cell = max(4, min((right - left) // board.cols, (bottom - y) // board.rows))
+    x0 = left + (right - left - cell * board.cols) // 2
+    grid = View(
+        FRAME,
+        rid=f"{package}:id/board",
+        desc=f"{board.cols}x{board.rows} board",
+        style="board",
+        payload=f"{board.cols}x{board.rows}",
+        bounds=(x0, y, x0 + cell * board.cols, y + cell * board.rows),
+    )
+    for piece in board.pieces:
+        px, py = x0 + piece.col * cell, y + piece.row * cell
+        grid.children.append(
+            View(
+                TEXT,
+                text=piece.label,
+                rid=f"{package}:id/{piece.key}",
+                desc=f"{piece.key} at {piece.col},{piece.row}",
+                style="piece",
+                payload="#{:02x}{:02x}{:02x}".format(*piece.colour),
+                bounds=(px + 2, py + 2, px + cell - 2, py + cell - 2),
+            )
+        )
+    views.append(grid)
+    return y + cell * board.rows
 
 
 def _lines(screen: Screen, m: Metrics, views: list[View], left: int, right: int, y: int) -> int:

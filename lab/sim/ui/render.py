@@ -118,6 +118,17 @@ def _draw(draw: ImageDraw.ImageDraw, view: View, m: Metrics, origin: tuple[int, 
                 x = (box[0] + box[2] - int(font(size).getlength(line))) // 2
             draw.text((x, y), line, font=font(size), fill=TEXT)
             y += int(size * 1.3)
+    elif style == "board":
+        draw.rectangle(box, fill=(24, 28, 36))
+        cols, rows = (int(n) for n in view.payload.split("x"))
+        cell = (box[2] - box[0]) // cols
+        for c in range(cols + 1):
+            draw.line((box[0] + c * cell, box[1], box[0] + c * cell, box[3]), fill=(70, 76, 90))
+        for r in range(rows + 1):
+            draw.line((box[0], box[1] + r * cell, box[2], box[1] + r * cell), fill=(70, 76, 90))
+    elif style == "piece":
+        draw.rounded_rectangle(box, radius=(box[2] - box[0]) // 5, fill=view.payload)
+        _text(draw, view.text, box, max(8, (box[3] - box[1]) // 2), (255, 255, 255), "center")
     elif style == "qr":
         draw.rectangle(box, fill=(255, 255, 255))
         side = box[2] - box[0]

@@ -28,6 +28,26 @@ class Line:
 
 
 @dataclass(frozen=True)
+class Piece:
+    """Something on a board: a player, a star."""
+
+    key: str  # resource-id suffix, e.g. player_1
+    label: str  # drawn on it, e.g. "1"
+    col: int
+    row: int
+    colour: tuple[int, int, int]  # RGB
+
+
+@dataclass(frozen=True)
+class Board:
+    """A game's grid of cells and what stands on it."""
+
+    cols: int
+    rows: int
+    pieces: tuple[Piece, ...] = ()
+
+
+@dataclass(frozen=True)
 class Screen:
     package: str
     activity: str
@@ -37,6 +57,7 @@ class Screen:
     lines: tuple[Line, ...] = ()
     qr: str | None = None  # text of a QR code shown below the lines
     qr_caption: str = ""
+    board: Board | None = None  # a game's grid, beside the lines on a TV
     lines_first: bool = False  # a banner or a summary: its lines above its buttons
     secure: bool = False  # a PIN pad: input is never logged with where it landed
     extra: dict[str, str] = field(default_factory=dict)

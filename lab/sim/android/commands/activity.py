@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from lab.sim.android import camera
 from lab.sim.apps import adb_keyboard, config_receiver
+from lab.sim.apps.arcade import service as arcade
 from lab.sim.apps.wallet import receiver as wallet_config
 from lab.sim.userland.proc import Proc
 
@@ -144,6 +145,10 @@ def _deliver(system: AndroidSystem, intent: Intent) -> tuple[int, str] | None:
         return system.camera.receive(intent.extras)
     if intent.action == wallet_config.ACTION and system.wallet is not None:
         return wallet_config.receive(system.wallet, system.root, intent.extras)
+    if intent.action == arcade.ACTION and system.arcade is not None:
+        return system.arcade.receive(intent.extras)
+    if intent.action == arcade.CONFIGURE and system.arcade is not None:
+        return system.arcade.configure(intent.extras)
     if intent.action == STORE_CONFIGURE and system.store is not None:
         return config_receiver.receive(system.store.configure, system.root, intent.extras)
     if system.current_ime() != adb_keyboard.IME_ID:
