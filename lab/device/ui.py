@@ -177,6 +177,17 @@ class Ui:
             repeatable=True,
         )
 
+    def element(self, timeout: float = 10.0, **selector: Any) -> dict[str, Any]:
+        """What uiautomator reports of the element `selector` finds (bounds,
+        contentDescription, ...), waiting up to `timeout` for it."""
+
+        def read(d: u2.Device) -> dict[str, Any]:
+            found = d(**selector)
+            found.wait(timeout=timeout)
+            return found.info  # uiautomator2 raises UiObjectNotFoundError when it is not there
+
+        return self.call(f"element {selector}", read, repeatable=True)
+
     def focused(self) -> str | None:
         """The resource id of the view with focus (D-pad devices)."""
 

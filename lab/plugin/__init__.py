@@ -99,8 +99,8 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line(
         "markers",
-        "devices(**roles): several devices at once, role=class "
-        "(e.g. pad='phone', screen='tv'); use the `duts` fixture",
+        "devices(**roles): several devices at once, role=class[:capabilities] "
+        "(e.g. pad='phone:gamepad', screen='tv'); use the `duts` fixture",
     )
 
 

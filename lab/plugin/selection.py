@@ -54,13 +54,17 @@ def why_none(devices: list[Device], need: Need) -> str:
 
 
 def assign_roles(devices: list[Device], roles: dict[str, str]) -> dict[str, Device] | None:
-    """One distinct device per role (role -> class), or None when the farm has too few."""
+    """One distinct device per role, or None when the farm has too few. A role asks for a
+    class, and capabilities after a colon: `pad="phone:gamepad,camera"`."""
     chosen: dict[str, Device] = {}
-    for role, device_class in roles.items():
+    for role, wanted in roles.items():
+        device_class, _, caps = wanted.partition(":")
+        needs = [c.strip() for c in caps.split(",") if c.strip()]
         pick = next(
-            (d for d in devices if d.device_class == device_class and d not in chosen.values()),
+            (d for d in devices
+             if d.device_class == device_class and d.has(*needs) and d not in chosen.values()),
             None,
-        )
+        )  # fmt: skip
         if pick is None:
             return None
         chosen[role] = pick
