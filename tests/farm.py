@@ -52,7 +52,7 @@ DEVICES = """
     adb: {serial: "127.0.0.1:%(t_tv)s"}
     console: {url: pty}
     display: {width: 1920, height: 1080, density: 320}
-    capabilities: [dpad, console, store]
+    capabilities: [dpad, console, store, game_host]
   - id: t-headset
     class: headset
     model: TOS Immerse H2
@@ -70,7 +70,7 @@ DEVICES = """
     adb: {serial: "127.0.0.1:%(t_phone)s"}
     console: {url: pty}
     display: {width: 1080, height: 2340, density: 440}
-    capabilities: [touch, battery, console, nfc, qr_pay, camera, payment, store]
+    capabilities: [touch, battery, console, nfc, qr_pay, camera, payment, store, gamepad]
   - id: t-spare
     class: phone
     model: TOS Phone P10
@@ -79,7 +79,7 @@ DEVICES = """
     adb: {serial: "127.0.0.1:%(t_spare)s"}
     console: {url: pty}
     display: {width: 1080, height: 2340, density: 440}
-    capabilities: [touch, console]
+    capabilities: [touch, console, camera, gamepad]
   - id: t-locked
     class: watch
     model: TOS Watch W1
