@@ -38,7 +38,7 @@ def test_json_on_default_inventory_lists_every_device():
     assert done.returncode == 0, done.stderr
     listing = json.loads(done.stdout)
     devices = {d["id"]: d for d in listing["devices"]}
-    assert set(devices) == {"watch-1", "tv-1", "headset-1", "phone-1"}
+    assert set(devices) == {"watch-1", "tv-1", "headset-1", "phone-1", "phone-2"}
     assert {d["class"] for d in devices.values()} == {"watch", "tv", "headset", "phone"}
     assert all(d["state"] in STATES for d in devices.values())
     assert all(d["console"] in {"opens", "fails", "not running"} for d in devices.values())
