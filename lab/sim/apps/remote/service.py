@@ -12,7 +12,6 @@ import threading
 import time
 from typing import Protocol
 
-import cv2
 import numpy as np
 
 from lab.protocols.gamepad import (
@@ -22,6 +21,7 @@ from lab.protocols.gamepad import (
     encode,
     parse_pairing,
 )
+from lab.sim.android.camera import read_qr
 
 PACKAGE = "com.tos.remote"
 TAG = "TosRemote"
@@ -67,11 +67,10 @@ class RemoteService:
                          name="remote-scan").start()  # fmt: skip
 
     def _scan(self, generation: int) -> None:
-        detector = cv2.QRCodeDetector()
         deadline = time.monotonic() + SCAN_FOR
         while time.monotonic() < deadline and generation == self._generation:
             frame = self.host.camera_frame()
-            text = detector.detectAndDecode(frame)[0] if frame is not None else ""
+            text = read_qr(frame) if frame is not None else ""
             pairing = parse_pairing(text) if text else None
             if pairing is not None:
                 self._connect(pairing, generation)

@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import parse_qs, urlsplit
 
-import cv2
 import numpy as np
 
 from lab.protocols import paycode
+from lab.sim.android.camera import read_qr
 from lab.sim.apps.wallet.card import EmulatedCard
 from lab.sim.apps.wallet.config import ConfigError, WalletConfig
 from lab.sim.apps.wallet.sandbox import Offline, Refused, SandboxLink
@@ -476,15 +476,21 @@ class WalletService:
         self._background(self._scan)
 
     def _scan(self) -> None:
-        detector = cv2.QRCodeDetector()
-        deadline = time.monotonic() + 60
+        """Reads camera frames while the Scan screen is up. The screen opens just after
+        this starts (the tap's navigation follows the action), so leaving it is what
+        ends the scan, not its absence in the first moments."""
+        started = time.monotonic()
+        deadline, seen = started + 60, False
         while time.monotonic() < deadline:
-            if self.host.windows.top_component() != f"{PACKAGE}/.Scan":
+            on_scan = self.host.windows.top_component() == f"{PACKAGE}/.Scan"
+            seen = seen or on_scan
+            if not on_scan and (seen or time.monotonic() - started > 5):
                 return
+            if not on_scan:
+                time.sleep(0.05)
+                continue
             frame = self.host.camera_frame()
-            text = ""
-            if frame is not None:
-                text, _, _ = detector.detectAndDecode(frame)
+            text = read_qr(frame) if frame is not None else ""
             order_id = _order_of(text)
             if order_id and self._link:
                 try:
