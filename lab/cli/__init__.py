@@ -8,6 +8,7 @@ import click
 
 from lab import __version__
 from lab.cli.apk import apk
+from lab.cli.certify import certify
 from lab.cli.devices import devices
 from lab.cli.output import fail
 from lab.cli.run import report, run
@@ -28,6 +29,7 @@ cli.add_command(run)
 cli.add_command(report)
 cli.add_command(services)
 cli.add_command(apk)
+cli.add_command(certify)
 
 
 def main() -> None:

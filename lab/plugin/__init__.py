@@ -22,7 +22,9 @@ from lab.device.errors import DeviceLost, DeviceUnavailable
 from lab.device.factory import open_dut
 from lab.device.health import check_health
 from lab.errors import LabError
+from lab.farm.leases import Lease, LeaseTimeout
 from lab.inventory import Device, Inventory
+from lab.plugin import record
 from lab.plugin.artifacts import Attach, Span
 from lab.plugin.labels import label_test
 from lab.plugin.outcomes import label_failure
@@ -81,6 +83,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "acoustic metrics, hundreds; `make bench`) (default: %(default)s)",
     )
     group.addoption(
+        "--shard",
+        action="store_true",
+        help="run each test once, on whichever selected device that fits it is free "
+        "(devices of one model share the work, as a certification run does)",
+    )
+    group.addoption(
+        "--certify-out",
+        default=None,
+        help="write what a certification run needs (tests, requirements, outcomes) as "
+        "JSON lines to this file",
+    )
+    group.addoption(
         "--update-goldens",
         action="store_true",
         help="record goldens instead of comparing; lists what changed for review",
@@ -99,6 +113,12 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     config.addinivalue_line(
         "markers",
+        "requirement(*ids): the compatibility requirements this test verifies "
+        "(fixtures/certification/)",
+    )
+    record.configure(config)
+    config.addinivalue_line(
+        "markers",
         "devices(**roles): several devices at once, role=class[:capabilities] "
         "(e.g. pad='phone:gamepad', screen='tv'); use the `duts` fixture",
     )
@@ -109,7 +129,10 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         session = lab_session(metafunc.config)
         need = need_of(list(metafunc.definition.iter_markers()))
         found = matching(session.devices, need)
-        if found:
+        if found and metafunc.config.getoption("--shard"):
+            pool = POOL + ",".join(d.id for d in found)
+            metafunc.parametrize("dut", [pool], indirect=True, ids=["shard"])
+        elif found:
             metafunc.parametrize(
                 "dut", [d.id for d in found], indirect=True, ids=[d.id for d in found]
             )
@@ -146,10 +169,13 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Group each device's tests for `-n N --dist loadgroup`: a worker then keeps a device,
     and N workers run N devices at once."""
+    record.collected(items)
     for item in items:
         callspec = getattr(item, "callspec", None)
         if callspec is None:
             continue
+        if str(callspec.params.get("dut", "")).startswith(POOL):
+            continue  # shared out: any free device of the pool takes it
         if isinstance(callspec.params.get("dut"), str):
             item.add_marker(pytest.mark.xdist_group(callspec.params["dut"]))
         elif isinstance(callspec.params.get("duts"), dict):
@@ -157,6 +183,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 SPANS = pytest.StashKey[list[Span]]()
+POOL = "pool:"  # a --shard test's parameter: the devices it may run on
+_CONFIG: list[pytest.Config] = []  # this process's config, for report hooks
 
 
 @pytest.hookimpl(wrapper=True)
@@ -209,8 +237,31 @@ def _ready(session: LabSession, dut: Dut) -> None:
         raise DeviceUnavailable(dut.id, report.reason, report.text())
 
 
-def _open(session: LabSession, request: pytest.FixtureRequest, device: Device) -> Iterator[Dut]:
-    lease = session.leases.acquire(device.id, session.holder, session.lease_timeout)
+def _take_free(session: LabSession, ids: list[str]) -> tuple[Device, Lease]:
+    """The first device of `ids` whose lease is free, leased (--shard): a pool of devices
+    of one model shares the tests as each becomes free."""
+    deadline = time.monotonic() + session.lease_timeout
+    while True:
+        for device_id in ids:
+            try:
+                lease = session.leases.acquire(device_id, session.holder, 0.05)
+            except LeaseTimeout:
+                continue
+            return session.inventory.device(device_id), lease
+        if time.monotonic() >= deadline:
+            raise LeaseTimeout(f"none of {', '.join(ids)} was free within "
+                               f"{session.lease_timeout:g} s")  # fmt: skip
+        time.sleep(0.2)
+
+
+def _open(
+    session: LabSession,
+    request: pytest.FixtureRequest,
+    device: Device,
+    lease: Lease | None = None,
+) -> Iterator[Dut]:
+    if lease is None:
+        lease = session.leases.acquire(device.id, session.holder, session.lease_timeout)
     config = request.config
     goldens = Path(config.getoption("--goldens"))
     dut = open_dut(
@@ -239,11 +290,17 @@ def _open(session: LabSession, request: pytest.FixtureRequest, device: Device) -
 
 @pytest.fixture
 def dut(request: pytest.FixtureRequest) -> Iterator[Dut]:
-    """The device under test: one test instance per matching device (its id in the test id)."""
+    """The device under test: one test instance per matching device (its id in the test
+    id), or with --shard one instance run on whichever device of the pool is free."""
     session = lab_session(request.config)
-    device = session.inventory.device(request.param)
+    lease = None
+    if request.param.startswith(POOL):
+        device, lease = _take_free(session, request.param.removeprefix(POOL).split(","))
+    else:
+        device = session.inventory.device(request.param)
     label_test(request.node, [device])
-    yield from _open(session, request, device)
+    request.node.user_properties.append(("device", device.id))
+    yield from _open(session, request, device, lease)
 
 
 @pytest.fixture
@@ -284,7 +341,17 @@ def attach() -> Attach:
     return Attach()
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    record.finished(session.config, session.items)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if _CONFIG:
+        record.reported(_CONFIG[0], report)
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
+    _CONFIG[:] = [session.config]
     config = session.config
     if config.getoption("--update-goldens") and not hasattr(config, "workerinput"):
         with contextlib.suppress(pytest.UsageError):

@@ -26,7 +26,10 @@ from lab.protocols.gamepad import Pairing, parse_pairing
 from lab.rig import camera
 from lab.vision.qr import read_qr
 
-pytestmark = pytest.mark.devices(pad="phone:gamepad", screen="tv:game_host")
+pytestmark = [
+    pytest.mark.devices(pad="phone:gamepad", screen="tv:game_host"),
+    pytest.mark.requirement("7.1/T-0-1"),
+]
 
 
 def lobby_pairing(screen) -> tuple[Pairing, np.ndarray]:

@@ -7,7 +7,7 @@ import pytest
 
 from suites.payment import screens
 
-pytestmark = pytest.mark.requires("payment", "qr_pay")
+pytestmark = [pytest.mark.requires("payment", "qr_pay"), pytest.mark.requirement("5.5/W-1-1")]
 
 
 def set_language(dut, code: str) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from suites.payment import screens
 
-pytestmark = pytest.mark.requires("payment", "qr_pay")
+pytestmark = [pytest.mark.requires("payment", "qr_pay"), pytest.mark.requirement("5.4/W-0-1")]
 
 
 def charges(sandbox, account: str) -> list[int]:

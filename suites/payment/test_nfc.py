@@ -13,7 +13,7 @@ from lab.rig.nfc import NfcReader
 from suites.payment import screens
 from suites.payment.conftest import DATA
 
-pytestmark = pytest.mark.requires("payment", "nfc")
+pytestmark = [pytest.mark.requires("payment", "nfc"), pytest.mark.requirement("5.2/W-0-1")]
 
 
 @pytest.fixture

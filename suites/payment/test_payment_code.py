@@ -12,7 +12,7 @@ import pytest
 from lab.cloud.http import ApiRefused
 from suites.payment import screens
 
-pytestmark = pytest.mark.requires("payment", "qr_pay")
+pytestmark = [pytest.mark.requires("payment", "qr_pay"), pytest.mark.requirement("5.1/W-0-1")]
 
 
 @allure.title("a payment code pays ¥20.00 and the device shows it")

@@ -10,7 +10,7 @@ from lab.cloud.http import ApiRefused
 from suites.payment import screens
 from suites.payment.conftest import DATA
 
-pytestmark = pytest.mark.requires("payment", "qr_pay")
+pytestmark = [pytest.mark.requires("payment", "qr_pay"), pytest.mark.requirement("5.1/W-0-2")]
 
 
 @allure.title("¥300.00 waits for the PIN, keyed on the device")

@@ -9,7 +9,7 @@ import pytest
 from suites.payment import screens
 from suites.payment.conftest import wallet_with
 
-pytestmark = pytest.mark.requires("payment", "qr_pay")
+pytestmark = [pytest.mark.requires("payment", "qr_pay"), pytest.mark.requirement("5.3/W-0-1")]
 
 
 @allure.title("a partial then a full refund show on the device")

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import allure
+import pytest
+
+pytestmark = pytest.mark.requirement("3.1/C-0-2")
 
 
 @allure.title("About's QR code is the build fingerprint")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import allure
 import pytest
 
+pytestmark = pytest.mark.requirement("3.4/C-0-1")
+
 
 @allure.title("console prompt answers getprop")
 @pytest.mark.requires("console")

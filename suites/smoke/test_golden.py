@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import allure
+import pytest
+
+pytestmark = pytest.mark.requirement("4.2/C-0-1")
 
 
 @allure.title("settings screen matches its golden")

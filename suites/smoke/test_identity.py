@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import allure
+import pytest
 
 
 @allure.title("model, platform and boot state match the inventory")
+@pytest.mark.requirement("3.1/C-0-1")
 def test_identity_and_boot(dut):
     with allure.step("read identity properties"):
         model = dut.getprop("ro.product.model")
@@ -18,6 +20,7 @@ def test_identity_and_boot(dut):
 
 
 @allure.title("display size reported by the device matches the inventory")
+@pytest.mark.requirement("3.2/C-0-1")
 def test_display_size(dut):
     size = dut.shell("wm size", check=True).stdout
     expected = f"{dut.info.display.width}x{dut.info.display.height}"

@@ -4,6 +4,9 @@ a touch screen."""
 from __future__ import annotations
 
 import allure
+import pytest
+
+pytestmark = pytest.mark.requirement("4.1/C-0-1")
 
 LAUNCHER = "com.tos.launcher"
 SETTINGS = "com.tos.settings"

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import allure
 import numpy as np
+import pytest
+
+pytestmark = pytest.mark.requirement("3.2/C-0-1")
 
 
 @allure.title("screenshot is the display's size and not blank")

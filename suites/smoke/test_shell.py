@@ -5,6 +5,8 @@ from __future__ import annotations
 import allure
 import pytest
 
+pytestmark = pytest.mark.requirement("3.3/C-0-1")
+
 
 @allure.title("exit code of `{command}` is {code}")
 @pytest.mark.parametrize(("command", "code"), [("true", 0), ("false", 1), ("exit 7", 7)])

@@ -12,7 +12,7 @@ from suites.payment.screens import enter_pin
 from suites.store import screens
 from suites.store.conftest import DATA
 
-pytestmark = pytest.mark.requires("store", "payment")
+pytestmark = [pytest.mark.requires("store", "payment"), pytest.mark.requirement("8.1/P-0-1")]
 PRICE = 25_000  # ¥250.00: above the wallet's ¥200 limit, so the PIN is asked
 
 

@@ -7,7 +7,10 @@ import pytest
 
 from suites.voice.turns import play, record
 
-pytestmark = pytest.mark.requires("voice", "microphone", "speaker")
+pytestmark = [
+    pytest.mark.requires("voice", "microphone", "speaker"),
+    pytest.mark.requirement("6.1/C-1-2"),
+]
 
 
 @allure.title("impostor phrases wake nothing")

@@ -10,7 +10,10 @@ import pytest
 from lab.assistant.turn import LISTEN, rid
 from suites.voice.turns import play, record, spoken_answer
 
-pytestmark = pytest.mark.requires("voice", "microphone", "speaker")
+pytestmark = [
+    pytest.mark.requires("voice", "microphone", "speaker"),
+    pytest.mark.requirement("6.1/C-1-1"),
+]
 
 
 def test_turn(dut, rig, slot, voice_data, voice_set, voice_figures, attach):

@@ -14,8 +14,11 @@ from lab.voice.utterance import Utterance
 from suites.payment import screens
 from suites.voice.turns import play
 
-pytestmark = [pytest.mark.requires("voice", "microphone", "speaker", "payment"),
-              pytest.mark.device_class("watch")]  # fmt: skip
+pytestmark = [
+    pytest.mark.requires("voice", "microphone", "speaker", "payment"),
+    pytest.mark.device_class("watch"),
+    pytest.mark.requirement("6.2/W-1-1"),
+]
 
 
 @pytest.fixture

@@ -18,7 +18,10 @@ from lab.assistant.plot import plot
 from lab.voice.speech import RATE
 from lab.voice.utterance import render
 
-pytestmark = pytest.mark.requires("voice", "microphone", "speaker")
+pytestmark = [
+    pytest.mark.requires("voice", "microphone", "speaker"),
+    pytest.mark.requirement("6.3/C-1-1"),
+]
 WAKE_LOG = "wake phrase heard"
 
 

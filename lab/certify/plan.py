@@ -1,0 +1,125 @@
+"""A certification plan (fixtures/plans/*.yaml): the modules (suites or files) that run
+for its device classes, exclusions with their reasons, and known failures, each scoped
+to a module or a test with a bug id, a reason and an expiry date. Its hash is what a
+result is bound to: a plan edited during a run cannot give a PASS."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from lab.errors import LabError
+
+
+def _file_and_rest(nodeid: str) -> tuple[Path, str]:
+    """A node id's file, resolved (pytest spells files outside its rootdir with ../), and
+    what follows it."""
+    file, _, rest = nodeid.partition("::")
+    return Path(file).resolve(), rest
+
+
+def in_scope(nodeid: str, scope: str) -> bool:
+    """Whether `scope` (a directory, a file, or a test, without or with its parameters)
+    takes in the test `nodeid`."""
+    node_file, node_rest = _file_and_rest(nodeid)
+    scope_file, scope_rest = _file_and_rest(scope)
+    if not scope_rest:
+        return node_file == scope_file or scope_file in node_file.parents
+    return node_file == scope_file and (
+        node_rest == scope_rest or node_rest.startswith((scope_rest + "[", scope_rest + "::"))
+    )
+
+
+def owner(modules: tuple[str, ...], nodeid: str) -> str:
+    """The plan module a test belongs to ("" when none)."""
+    return next((m for m in modules if in_scope(nodeid, m)), "")
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    scope: str  # a module path or a node id
+    reason: str
+
+
+@dataclass(frozen=True)
+class KnownFailure:
+    scope: str
+    bug: str
+    reason: str
+    expires: dt.date
+
+    def covers(self, nodeid: str) -> bool:
+        return (
+            nodeid == self.scope
+            or nodeid.startswith(self.scope + "::")
+            or ("::" not in self.scope and nodeid.split("::")[0] == self.scope)
+        )
+
+    def active(self, today: dt.date) -> bool:
+        return today <= self.expires
+
+
+@dataclass(frozen=True)
+class Plan:
+    name: str
+    path: Path
+    definition: Path
+    classes: tuple[str, ...]
+    modules: tuple[str, ...]
+    exclude: tuple[Exclusion, ...]
+    known_failures: tuple[KnownFailure, ...]
+    digest: str
+
+    def waiver(self, nodeid: str, today: dt.date) -> KnownFailure | None:
+        """The known failure that waives `nodeid` today (an expired one does not)."""
+        return next((k for k in self.known_failures if k.covers(nodeid) and k.active(today)),
+                    None)  # fmt: skip
+
+
+def plan_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def load_plan(path: Path) -> Plan:
+    try:
+        raw = path.read_bytes()
+        data = yaml.safe_load(raw)
+    except (OSError, yaml.YAMLError) as exc:
+        raise LabError(f"{path}: cannot read the plan: {exc}",
+                       hint="plans live in fixtures/plans/*.yaml") from None  # fmt: skip
+    if not isinstance(data, dict):
+        raise LabError(f"{path}: expected a mapping (name, classes, modules, ...)")
+    for key in ("name", "classes", "modules", "definition"):
+        if not data.get(key):
+            raise LabError(f"{path}: missing {key!r}")
+    exclude = []
+    for n, entry in enumerate(data.get("exclude") or []):
+        scope = entry.get("test") or entry.get("module") if isinstance(entry, dict) else None
+        if not scope or not entry.get("reason"):
+            raise LabError(f"{path}: exclude[{n}]: give `test` or `module`, and a `reason`")
+        exclude.append(Exclusion(str(scope), str(entry["reason"])))
+    known = []
+    for n, entry in enumerate(data.get("known_failures") or []):
+        where = f"{path}: known_failures[{n}]"
+        scope = entry.get("test") or entry.get("module") if isinstance(entry, dict) else None
+        if not scope:
+            raise LabError(f"{where}: give `test` or `module`")
+        for key in ("bug", "reason", "expires"):
+            if not entry.get(key):
+                raise LabError(f"{where}: missing {key!r} (a waiver needs a bug, a reason and "
+                               "an expiry date)")  # fmt: skip
+        expires = entry["expires"]
+        if not isinstance(expires, dt.date):
+            try:
+                expires = dt.date.fromisoformat(str(expires))
+            except ValueError:
+                raise LabError(f"{where}: expires {expires!r} is not a date (YYYY-MM-DD)") from None
+        known.append(KnownFailure(str(scope), str(entry["bug"]), str(entry["reason"]), expires))
+    definition = path.parent.parent / "certification" / str(data["definition"])
+    return Plan(str(data["name"]), path, definition, tuple(data["classes"]),
+                tuple(data["modules"]), tuple(exclude), tuple(known),
+                hashlib.sha256(raw).hexdigest())  # fmt: skip

@@ -1,0 +1,145 @@
+"""`lab certify run | retry | list | keygen | verify | coverage`: TOS+ certification."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from lab.cli.output import stdout
+
+DEFAULT_KEY = Path("reports/certification/keys/lab-cert.key")
+OUT = Path("reports/certification")
+EXIT = {"PASS": 0, "FAIL": 1}
+
+
+@click.group()
+def certify() -> None:
+    """Certify a device model: a plan, a verdict, retries, a signed result bundle."""
+
+
+def _report(folder: Path, session: dict) -> None:
+    verdict = session["verdict"]
+    tests = session["tests"]
+    counts = {o: sum(t["outcome"] == o for t in tests) for o in ("pass", "fail", "skip",
+                                                                 "not_executed")}  # fmt: skip
+    stdout.print(f"session {session['session']}: [bold]{verdict['verdict']}[/bold] "
+                 f"({', '.join(f'{n} {o}' for o, n in counts.items())})")  # fmt: skip
+    for reason in verdict["reasons"]:
+        stdout.print(f"  - {reason}")
+    for waived in verdict["waived"]:
+        stdout.print(f"  waived: {waived}")
+    stdout.print(f"bundle: {folder} (result.xml, result.json, summary.html, signed)")
+
+
+@certify.command("run")
+@click.option("--plan", "plan_path", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--device", "devices", multiple=True, required=True, help="Repeat for more "
+              "devices of the same model: the tests are shared out as they free up.")  # fmt: skip
+@click.option("--inventory", default="device_inventory.yaml", show_default=True)
+@click.option("--key", "key_path", default=DEFAULT_KEY, show_default=True, type=Path)
+@click.option("--out", default=OUT, show_default=True, type=Path)
+def run_(plan_path: Path, devices: tuple[str, ...], inventory: str, key_path: Path, out: Path):
+    """Run PLAN on the devices; exit 0 on PASS, 1 on FAIL."""
+    from lab.certify.session import run_session
+    from lab.inventory import load_inventory
+
+    folder, session = run_session(load_inventory(inventory), plan_path, list(devices),
+                                  key_path, out)  # fmt: skip
+    _report(folder, session)
+    sys.exit(EXIT[session["verdict"]["verdict"]])
+
+
+@certify.command()
+@click.option("--session", "session_id", required=True)
+@click.option("--device", "devices", multiple=True, help="Default: the session's devices.")
+@click.option("--inventory", default="device_inventory.yaml", show_default=True)
+@click.option("--key", "key_path", default=DEFAULT_KEY, show_default=True, type=Path)
+@click.option("--out", default=OUT, show_default=True, type=Path)
+def retry(session_id: str, devices: tuple[str, ...], inventory: str, key_path: Path, out: Path):
+    """Rerun only the failed and not-executed tests of a session, as a new session."""
+    from lab.certify.session import load_session, run_session
+    from lab.errors import LabError
+    from lab.inventory import load_inventory
+
+    previous = load_session(out, session_id)
+    again = [t["nodeid"] for t in previous["tests"] if t["outcome"] in ("fail", "not_executed")]
+    if not again:
+        raise LabError(f"session {session_id} has nothing to retry: every test ran and passed "
+                       "or was skipped")  # fmt: skip
+    stdout.print(f"retrying {len(again)} of {len(previous['tests'])} tests of {session_id}")
+    folder, session = run_session(
+        load_inventory(inventory), Path(previous["plan"]["path"]),
+        list(devices) or previous["devices"], key_path, out, only=again, previous=previous,
+    )  # fmt: skip
+    _report(folder, session)
+    sys.exit(EXIT[session["verdict"]["verdict"]])
+
+
+@certify.command("list")
+@click.option("--out", default=OUT, show_default=True, type=Path)
+def list_(out: Path) -> None:
+    """Sessions and their verdicts, oldest first."""
+    from rich.table import Table
+
+    table = Table("session", "plan", "devices", "build", "verdict", "retry of")
+    for path in sorted(out.glob("*/result.json")):
+        s = json.loads(path.read_text())
+        retry_of = s["history"][-1]["session"] if s.get("history") else ""
+        row = (s["session"], s["plan"]["name"], ",".join(s["devices"]),
+               s["build"]["build_fingerprint"], s["verdict"]["verdict"], retry_of)  # fmt: skip
+        table.add_row(*row)
+    stdout.print(table)
+
+
+@certify.command()
+@click.option("--key", "key_path", default=DEFAULT_KEY, show_default=True, type=Path)
+def keygen(key_path: Path) -> None:
+    """Make an Ed25519 signing key (PEM, 0600) and its .pub beside it."""
+    from lab.certify.keys import keygen as make
+
+    public, key_id = make(key_path)
+    stdout.print(f"{key_path} (private, 0600) and {public}: key id {key_id}")
+
+
+@certify.command()
+@click.argument("bundle", type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--key", "public", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="The signer's public key you trust; default: the one in the bundle "
+              "(integrity only).")  # fmt: skip
+def verify(bundle: Path, public: Path | None) -> None:
+    """Check a result bundle offline: exit 0 when every file is as signed."""
+    from lab.certify.bundle import verify as check
+
+    problems, key_id = check(bundle, public.read_bytes() if public else None)
+    if problems:
+        for problem in problems:
+            stdout.print(f"[red]FAIL[/red] {problem}")
+        sys.exit(1)
+    trust = "" if public else " (by the key in the bundle: give --key to check who signed)"
+    stdout.print(f"OK: every file of {bundle} is as signed by key {key_id}{trust}")
+
+
+@certify.command()
+@click.option(
+    "--definition",
+    "definition_path",
+    type=Path,
+    default=Path("fixtures/certification/tos-cdd.yaml"),
+    show_default=True,
+)
+@click.argument("paths", nargs=-1)
+def coverage(definition_path: Path, paths: tuple[str, ...]) -> None:
+    """Requirements no test names (exit 1 when a MUST of a certified class has none)."""
+    from lab.certify.coverage import uncovered
+
+    missing = uncovered(definition_path, list(paths) or ["suites"])
+    for requirement in missing:
+        certified = "certified " if requirement.certified else ""
+        stdout.print(f"{requirement.strength} {requirement.id} ({certified}"
+                     f"{', '.join(requirement.classes)}): {requirement.text}")  # fmt: skip
+    if not missing:
+        stdout.print("every requirement is named by a test")
+    sys.exit(1 if any(r.strength == "MUST" and r.certified for r in missing) else 0)
