@@ -1,6 +1,6 @@
 """The voice assistant's acoustic metrics over the full utterance set: the voice suite with
 `--voice-set full` on the default farm's four devices at once (6 voices x 3 speeds x quiet
-and white noise at 10 dB SNR x 2 commands = 72 turns a device, 288 in all, plus 6
+and white noise at 10 dB SNR x 2 commands = 72 turns a device, 288 in all, plus 7
 impostor phrases and 15 minutes of speech without the wake phrase a device: an hour).
 Figures pooled over the devices (one assistant build) and per class: the metrics against
 their thresholds, recognition time per utterance on the device, response latency per

@@ -15,18 +15,13 @@ import yaml
 from lab.errors import LabError
 
 
-def _file_and_rest(nodeid: str) -> tuple[Path, str]:
-    """A node id's file, resolved (pytest spells files outside its rootdir with ../), and
-    what follows it."""
-    file, _, rest = nodeid.partition("::")
-    return Path(file).resolve(), rest
-
-
-def in_scope(nodeid: str, scope: str) -> bool:
-    """Whether `scope` (a directory, a file, or a test, without or with its parameters)
-    takes in the test `nodeid`."""
-    node_file, node_rest = _file_and_rest(nodeid)
-    scope_file, scope_rest = _file_and_rest(scope)
+def in_scope(path: str, nodeid: str, scope: str) -> bool:
+    """Whether `scope` (a directory, a file, or a test, without or with its parameters;
+    relative to the working directory) takes in the test `nodeid` whose file is `path`
+    (absolute: pytest's node ids are relative to a rootdir that depends on the paths)."""
+    node_file, node_rest = Path(path).resolve(), nodeid.partition("::")[2]
+    file, _, scope_rest = scope.partition("::")
+    scope_file = Path(file).resolve()
     if not scope_rest:
         return node_file == scope_file or scope_file in node_file.parents
     return node_file == scope_file and (
@@ -34,9 +29,9 @@ def in_scope(nodeid: str, scope: str) -> bool:
     )
 
 
-def owner(modules: tuple[str, ...], nodeid: str) -> str:
+def owner(modules: tuple[str, ...], path: str, nodeid: str) -> str:
     """The plan module a test belongs to ("" when none)."""
-    return next((m for m in modules if in_scope(nodeid, m)), "")
+    return next((m for m in modules if in_scope(path, nodeid, m)), "")
 
 
 @dataclass(frozen=True)
@@ -52,12 +47,8 @@ class KnownFailure:
     reason: str
     expires: dt.date
 
-    def covers(self, nodeid: str) -> bool:
-        return (
-            nodeid == self.scope
-            or nodeid.startswith(self.scope + "::")
-            or ("::" not in self.scope and nodeid.split("::")[0] == self.scope)
-        )
+    def covers(self, path: str, nodeid: str) -> bool:
+        return in_scope(path, nodeid, self.scope)
 
     def active(self, today: dt.date) -> bool:
         return today <= self.expires
@@ -74,10 +65,10 @@ class Plan:
     known_failures: tuple[KnownFailure, ...]
     digest: str
 
-    def waiver(self, nodeid: str, today: dt.date) -> KnownFailure | None:
+    def waiver(self, path: str, nodeid: str, today: dt.date) -> KnownFailure | None:
         """The known failure that waives `nodeid` today (an expired one does not)."""
-        return next((k for k in self.known_failures if k.covers(nodeid) and k.active(today)),
-                    None)  # fmt: skip
+        found = (k for k in self.known_failures if k.covers(path, nodeid) and k.active(today))
+        return next(found, None)
 
 
 def plan_digest(path: Path) -> str:
@@ -119,7 +110,8 @@ def load_plan(path: Path) -> Plan:
             except ValueError:
                 raise LabError(f"{where}: expires {expires!r} is not a date (YYYY-MM-DD)") from None
         known.append(KnownFailure(str(scope), str(entry["bug"]), str(entry["reason"]), expires))
-    definition = path.parent.parent / "certification" / str(data["definition"])
+    named = str(data["definition"])  # beside the plans' folder, or a path from the cwd
+    definition = Path(named) if "/" in named else path.parent.parent / "certification" / named
     return Plan(str(data["name"]), path, definition, tuple(data["classes"]),
                 tuple(data["modules"]), tuple(exclude), tuple(known),
                 hashlib.sha256(raw).hexdigest())  # fmt: skip

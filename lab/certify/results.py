@@ -24,28 +24,41 @@ class CaseResult:
     failure: str = ""
     duration: float = 0.0
     waived_by: str = ""  # a known failure's bug id
+    path: str = ""  # the test's file, absolute
 
     @property
     def name(self) -> str:
         return self.nodeid.split("::", 1)[-1]
 
 
-def read_collected(path: Path) -> dict[str, CaseResult]:
-    found = {}
+def canonical(path: str, pytest_nodeid: str) -> str:
+    """A test's id that does not depend on pytest's rootdir (which follows the paths
+    given): its file relative to the working directory when inside it, else absolute."""
+    file = Path(path).resolve()
+    if file.is_relative_to(Path.cwd().resolve()):
+        file = file.relative_to(Path.cwd().resolve())
+    return f"{file}::{pytest_nodeid.partition('::')[2]}"
+
+
+def read_collected(path: Path) -> tuple[dict[str, CaseResult], dict[str, str]]:
+    """The tests by canonical id, and pytest's node ids to canonical ones."""
+    found, ids = {}, {}
     for line in path.read_text().splitlines():
         entry = json.loads(line)
         if "collected" in entry:
-            nodeid = entry["collected"]
-            found[nodeid] = CaseResult(nodeid, entry["module"], entry["requirements"])
-    return found
+            nodeid = canonical(entry["path"], entry["collected"])
+            ids[entry["collected"]] = nodeid
+            found[nodeid] = CaseResult(nodeid, entry["module"], entry["requirements"],
+                                       path=entry["path"])  # fmt: skip
+    return found, ids
 
 
-def apply_run(tests: dict[str, CaseResult], path: Path) -> None:
+def apply_run(tests: dict[str, CaseResult], ids: dict[str, str], path: Path) -> None:
     """Each test's outcome from its phases: a failed phase fails it (a setup error too), a
     skipped setup skips it, else the call decides."""
     for line in path.read_text().splitlines():
         entry = json.loads(line)
-        test = tests.get(entry.get("nodeid", ""))
+        test = tests.get(ids.get(entry.get("nodeid", ""), ""))
         if test is None:
             continue
         test.device = entry["device"] or test.device
@@ -87,12 +100,12 @@ def judge(
         test.waived_by = ""
         if test.outcome != "fail":
             continue
-        waiver = plan.waiver(test.nodeid, today)
+        waiver = plan.waiver(test.path, test.nodeid, today)
         if waiver:
             test.waived_by = waiver.bug
             verdict.waived.append(f"{test.nodeid} ({waiver.bug}, until {waiver.expires})")
         else:
-            expired = [k for k in plan.known_failures if k.covers(test.nodeid)]
+            expired = [k for k in plan.known_failures if k.covers(test.path, test.nodeid)]
             note = (
                 f" (known failure {expired[0].bug} expired {expired[0].expires})" if expired else ""
             )

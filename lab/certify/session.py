@@ -89,9 +89,9 @@ def run_session(
     collected = run_pytest(_collect_only(base, collect), Path.cwd())
     if collected not in (0, 5) or not collect.exists():
         raise LabError(f"the plan's tests could not be collected (pytest exit {collected})")
-    tests = read_collected(collect)
+    tests, ids = read_collected(collect)
     for test in tests.values():
-        test.module = owner(plan.modules, test.nodeid)
+        test.module = owner(plan.modules, test.path, test.nodeid)
     if previous and only is not None:
         kept = {t["nodeid"]: CaseResult(**t) for t in previous["tests"]}
         kept.update(tests)
@@ -99,7 +99,7 @@ def run_session(
     record = folder / "logs" / "run.jsonl"
     run_pytest(_with(base, "--certify-out", str(record)), Path.cwd())
     if record.exists():
-        apply_run(tests, record)
+        apply_run(tests, ids, record)
     end = dt.datetime.now().astimezone().isoformat(timespec="seconds")
     changed = []
     if plan_digest(plan_path) != plan.digest:

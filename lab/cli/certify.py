@@ -65,7 +65,8 @@ def retry(session_id: str, devices: tuple[str, ...], inventory: str, key_path: P
     from lab.inventory import load_inventory
 
     previous = load_session(out, session_id)
-    again = [t["nodeid"] for t in previous["tests"] if t["outcome"] in ("fail", "not_executed")]
+    again = [f"{t['path']}::{t['nodeid'].partition('::')[2]}" for t in previous["tests"]
+             if t["outcome"] in ("fail", "not_executed")]  # fmt: skip
     if not again:
         raise LabError(f"session {session_id} has nothing to retry: every test ran and passed "
                        "or was skipped")  # fmt: skip

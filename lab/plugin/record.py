@@ -39,7 +39,8 @@ def finished(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The tests that will run (after -k, --deselect), written by a --collect-only run."""
     if RECORD in config.stash and config.getoption("collectonly"):
         _write(config, [{"collected": i.nodeid, "module": i.nodeid.split("::")[0],
-                         "requirements": requirements_of(i)} for i in items])  # fmt: skip
+                         "path": str(i.path), "requirements": requirements_of(i)}
+                        for i in items])  # fmt: skip
 
 
 def reported(config: pytest.Config, report: pytest.TestReport) -> None:

@@ -37,7 +37,7 @@ version: "1"
 certified_classes: [watch]
 requirements:
   - {id: 1.1/W-0-1, section: "1.1", strength: MUST, classes: [watch], text: identity}
-  - {id: 1.2/W-0-1, section: "1.2", strength: MUST, classes: [watch], text: not broken}
+  - {id: 1.2/W-0-1, section: "1.2", strength: SHOULD, classes: [watch], text: not broken}
 """
 
 
@@ -115,8 +115,8 @@ def test_fail_then_retry_only_the_failure(certify, make_dut):
     assert "retrying 1 of 3 tests" in done.stdout
     assert [h["session"] for h in second["history"]] == [first["session"]]
     record = (out / second["session"] / "logs" / "run.jsonl").read_text().splitlines()
-    ran_again = {json.loads(line)["nodeid"] for line in record}
-    assert ran_again == set(failed)
+    ran_again = {json.loads(line)["nodeid"].partition("::")[2] for line in record}
+    assert ran_again == {nodeid.partition("::")[2] for nodeid in failed}
 
 
 def test_an_expired_known_failure_no_longer_waives(certify, make_dut):

@@ -28,7 +28,8 @@ def plan(*known: KnownFailure) -> Plan:
 
 
 def result(nodeid: str, outcome: str, *requirements: str) -> CaseResult:
-    return CaseResult(nodeid, "/".join(nodeid.split("/")[:2]), list(requirements), outcome)
+    module, path = "/".join(nodeid.split("/")[:2]), nodeid.split("::")[0]
+    return CaseResult(nodeid, module, list(requirements), outcome, path=path)
 
 
 def passing() -> list[CaseResult]:
