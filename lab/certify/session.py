@@ -14,6 +14,7 @@ import socket
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from pathlib import Path
 
@@ -39,6 +40,12 @@ def build_of(inventory: Inventory, device_id: str) -> dict[str, str]:
         return {name: dut.getprop(name) for name in PROPS}
     finally:
         dut.close()
+
+
+def _builds(inventory: Inventory, ids: list[str]) -> dict[str, dict[str, str]]:
+    """Every device's build, read at once."""
+    with ThreadPoolExecutor(max_workers=len(ids)) as pool:
+        return dict(zip(ids, pool.map(lambda i: build_of(inventory, i), ids), strict=True))
 
 
 def check_devices(inventory: Inventory, plan: Plan, ids: list[str]) -> str:
@@ -69,7 +76,7 @@ def run_session(
     definition = load_definition(plan.definition)
     device_class = check_devices(inventory, plan, device_ids)
     key = load_private(key_path)  # before anything runs: no unsigned result
-    builds = {d: build_of(inventory, d) for d in device_ids}
+    builds = _builds(inventory, device_ids)
     fingerprints = {b["ro.build.fingerprint"] for b in builds.values()}
     if len(fingerprints) > 1:
         raise LabError(f"the devices run different builds: {sorted(fingerprints)}")
@@ -104,8 +111,9 @@ def run_session(
     changed = []
     if plan_digest(plan_path) != plan.digest:
         changed.append(f"the plan {plan_path} was edited during the run")
+    ends = _builds(inventory, device_ids)
     for device_id in device_ids:
-        after = build_of(inventory, device_id)["ro.build.fingerprint"]
+        after = ends[device_id]["ro.build.fingerprint"]
         if after != fingerprint:
             changed.append(f"{device_id} changed build mid-run: {fingerprint} -> {after}")
     ordered = sorted(tests.values(), key=lambda t: t.nodeid)
@@ -138,13 +146,16 @@ def _run_plan(
     inventory: Inventory, plan: Plan, ids: list[str], folder: Path, only: list[str] | None
 ) -> RunPlan:
     deselect = [a for e in plan.exclude for a in ("--deselect", e.scope)]
+    # the tests' lengths differ (voice turns run in real time): idle workers take work
+    # from busy ones rather than wait on their first batch
+    steal = ("--dist", "worksteal") if len(ids) > 1 else ()
     return RunPlan(
         paths=tuple(only) if only is not None else plan.modules,
         inventory=str(inventory.path),
         report_dir=folder / "run",
         workers=len(ids),
         devices=tuple(ids),
-        extra=("--shard", *deselect),
+        extra=("--shard", *steal, *deselect),
     )
 
 

@@ -11,6 +11,7 @@ import textwrap
 import pytest
 
 FLAG = "/data/local/tmp/cert-broken"
+EDIT = "/data/local/tmp/cert-edit-plan"
 SUITE = f"""
 import pytest
 
@@ -30,6 +31,10 @@ def test_not_broken(dut):
 
 def test_console(dut):
     assert dut.shell("echo ok").stdout.strip() == "ok"
+    edit = dut.shell("cat {EDIT} 2>/dev/null; true").stdout.strip()
+    if edit:  # the lab edits the plan while it runs (test_a_plan_edited_mid_run_...)
+        with open(edit, "a") as plan:
+            plan.write("# edited during the run\\n")
 """
 DEFINITION = """
 name: small
@@ -142,3 +147,16 @@ def test_a_plan_for_another_class_or_a_mixed_model_is_refused(certify):
     assert done.returncode == 2 and "not a tv" in done.stderr
     done = lab("run", "--plan", str(plan), "--device", "t-watch", "--device", "t-phone")
     assert done.returncode == 2 and "one model" in done.stderr
+
+
+def test_a_plan_edited_mid_run_is_never_pass(certify, make_dut):
+    lab, plan, *_, out = certify
+    watch = make_dut("t-watch")
+    watch.shell(["sh", "-c", f"echo {plan} > {EDIT}"])
+    try:
+        session = session_of(out, lab("run", "--plan", str(plan), "--device", "t-watch"))
+    finally:
+        watch.shell(["rm", "-f", EDIT])
+    assert {t["outcome"] for t in session["tests"]} == {"pass"}
+    assert session["verdict"]["verdict"] == "FAIL"
+    assert f"the plan {plan} was edited during the run" in session["verdict"]["reasons"]
