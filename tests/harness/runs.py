@@ -31,3 +31,20 @@ def attachment(report_dir: Path, result: dict, name: str) -> Path:
     raise AssertionError(
         f"no attachment {name!r}; have {[a['name'] for a in result.get('attachments', [])]}"
     )
+
+
+def lease_spans(log: Path, since: float) -> dict[str, list[tuple[str, float, float]]]:
+    """Per device, (holder, acquired, released) of every lease in `log` since `since`."""
+    found: dict[str, list[tuple[str, float, float]]] = {}
+    opened: dict[tuple[str, str], float] = {}
+    for line in log.read_text().splitlines():
+        entry = json.loads(line)
+        if entry["t"] < since:
+            continue  # earlier runs
+        key = (entry["device"], entry["holder"])
+        if entry["event"] == "acquire":
+            opened[key] = entry["t"]
+        elif entry["event"] == "release" and key in opened:
+            found.setdefault(entry["device"], []).append((entry["holder"], opened.pop(key),
+                                                          entry["t"]))  # fmt: skip
+    return found

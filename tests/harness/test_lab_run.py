@@ -3,6 +3,7 @@ parallel devices without double leases, and a device dying mid-run."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import time
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 from lab.farm.leases import overlaps
 from lab.report.categories import category_of as _category
 from tests.farm import LAB
-from tests.harness.runs import attachment, labels, results, write_suite
+from tests.harness.runs import attachment, labels, lease_spans, results, write_suite
 
 FAILING = """
 import allure
@@ -78,19 +79,8 @@ def test_three_devices_at_once_never_share_a_device(farm, tmp_path):
     log = Path(farm.inventory).parent / "reports" / ".leases" / "leases.jsonl"
     assert overlaps(log) == []
     # ...and devices did run at the same time: some two leases of different devices overlap
-    spans: dict[str, list[tuple[float, float]]] = {}
-    opened: dict[tuple[str, str], float] = {}
-    import json
-
-    for line in log.read_text().splitlines():
-        entry = json.loads(line)
-        if entry["t"] < time.time() - (time.monotonic() - started) - 1:
-            continue  # earlier runs
-        key = (entry["device"], entry["holder"])
-        if entry["event"] == "acquire":
-            opened[key] = entry["t"]
-        elif entry["event"] == "release" and key in opened:
-            spans.setdefault(entry["device"], []).append((opened.pop(key), entry["t"]))
+    since = time.time() - (time.monotonic() - started) - 1
+    spans = {d: [(a, b) for _, a, b in held] for d, held in lease_spans(log, since).items()}
     concurrent = any(
         a0 < b1 and b0 < a1
         for d1 in spans

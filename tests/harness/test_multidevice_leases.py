@@ -3,12 +3,11 @@ single-device tests of those devices wait (never run meanwhile), seen in the lea
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 
 from lab.farm.leases import overlaps
-from tests.harness.runs import results, write_suite
+from tests.harness.runs import lease_spans, results, write_suite
 
 SUITE = """
 import time
@@ -37,28 +36,12 @@ def test_a_multi_device_tests_devices_are_not_lent_meanwhile(farm, tmp_path):
     assert len(results(reports)) == 9  # the pair once, 4 tests on each device
     log = Path(farm.inventory).parent / "reports" / ".leases" / "leases.jsonl"
     assert overlaps(log) == []
-    spans = _spans(log, since=started - 1)
+    spans = lease_spans(log, since=started - 1)
     # one holder held both devices together for the 3 s the pair test slept
     together = [
         (a0, a1, b0, b1)
-        for holder_a, a0, a1 in spans["t-tv"]
-        for holder_b, b0, b1 in spans["t-phone"]
+        for holder_a, a0, a1 in spans.get("t-tv", [])
+        for holder_b, b0, b1 in spans.get("t-phone", [])
         if holder_a == holder_b and min(a1, b1) - max(a0, b0) >= 3
     ]
     assert together, f"no holder held t-tv and t-phone together for 3 s: {spans}"
-
-
-def _spans(log: Path, since: float) -> dict[str, list[tuple[str, float, float]]]:
-    """Per device, (holder, acquired, released) of every lease since `since`."""
-    found: dict[str, list[tuple[str, float, float]]] = {"t-tv": [], "t-phone": []}
-    opened: dict[tuple[str, str], float] = {}
-    for line in log.read_text().splitlines():
-        entry = json.loads(line)
-        if entry["t"] < since or entry["device"] not in found:
-            continue
-        key = (entry["device"], entry["holder"])
-        if entry["event"] == "acquire":
-            opened[key] = entry["t"]
-        elif entry["event"] == "release" and key in opened:
-            found[entry["device"]].append((entry["holder"], opened.pop(key), entry["t"]))
-    return found
