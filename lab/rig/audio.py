@@ -17,20 +17,20 @@ import numpy as np
 
 from lab.device.dut import Dut
 from lab.errors import LabError
-from lab.rig.exchange import FRAME, RATE, AudioUnsupported, Exchange
+from lab.rig.exchange import FRAME, RATE, AudioUnsupported, Exchange, Rig
 from lab.rig.soundcard import SoundCardRig
 
 PORT = 8554
 HEADER = b"TOSAUDIO 1 s16le 16000 1\n"
 
 
-class AudioRig:
+class AudioRig(Rig):
     def __init__(self, dut: Dut, sock: socket.socket) -> None:
         self.dut = dut
         self._sock = sock
 
     @classmethod
-    def beside(cls, dut: Dut, timeout: float = 10.0) -> AudioRig | SoundCardRig:
+    def beside(cls, dut: Dut, timeout: float = 10.0) -> Rig:
         """The device's sound card when the inventory names one, else (a virtual device)
         its audio stream over adb."""
         if dut.info.audio is not None:
@@ -61,12 +61,6 @@ class AudioRig:
 
     def close(self) -> None:
         self._sock.close()
-
-    def __enter__(self) -> AudioRig:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
 
     def exchange(
         self,

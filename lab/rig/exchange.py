@@ -5,6 +5,7 @@ above a threshold (RMS)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
@@ -51,3 +52,33 @@ class Exchange:
         if current is not None:
             found.append((current, len(self.heard) / RATE))
         return found
+
+
+R = TypeVar("R", bound="Rig")
+
+
+class Rig:
+    """What a suite holds, whatever stands beside the device (lab/rig/audio.py over adb,
+    lab/rig/soundcard.py for a sound card): exchange(), stream(), and close() on leaving a
+    `with` block."""
+
+    def exchange(
+        self,
+        utterance: np.ndarray,
+        listen: float,
+        marks: dict[str, float] | None = None,
+        answered_after: float | None = None,
+    ) -> Exchange:
+        raise NotImplementedError
+
+    def stream(self, samples: np.ndarray, pace: float = 1.0) -> float:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self: R) -> R:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()

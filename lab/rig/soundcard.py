@@ -14,12 +14,12 @@ import numpy as np
 from lab.device.dut import Dut
 from lab.errors import LabError
 from lab.inventory.schema import SoundCard
-from lab.rig.exchange import RATE, AudioUnsupported, Exchange
+from lab.rig.exchange import RATE, AudioUnsupported, Exchange, Rig
 
 SLACK = 5.0  # seconds beyond the audio's own length before a stuck card is given up on
 
 
-class SoundCardRig:
+class SoundCardRig(Rig):
     def __init__(self, dut: Dut, card: SoundCard) -> None:
         self.dut = dut
         self._device = (card.input, card.output)
@@ -47,12 +47,6 @@ class SoundCardRig:
 
     def close(self) -> None:
         self._sd.stop()
-
-    def __enter__(self) -> SoundCardRig:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
 
     def exchange(
         self,
