@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from lab.redaction import redact
+
 RECORD = pytest.StashKey[Path]()
 
 
@@ -50,8 +52,9 @@ def reported(config: pytest.Config, report: pytest.TestReport) -> None:
     _write(config, [{
         "nodeid": report.nodeid, "when": report.when, "outcome": report.outcome,
         "duration": round(report.duration, 3),
-        "failure": report.longreprtext[-4000:] if report.failed else "",
-        "skip": report.longreprtext[-500:] if report.skipped else "",
+        # failure texts go into a signed bundle: the lab's secrets never do (lab.redaction)
+        "failure": redact(report.longreprtext[-4000:]) if report.failed else "",
+        "skip": redact(report.longreprtext[-500:]) if report.skipped else "",
         "device": properties.get("device", ""),
         "requirements": properties.get("requirements", []),
     }])  # fmt: skip
