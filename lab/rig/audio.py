@@ -22,6 +22,7 @@ from lab.rig.soundcard import SoundCardRig
 
 PORT = 8554
 HEADER = b"TOSAUDIO 1 s16le 16000 1\n"
+BUSY_GRACE = 1.0
 
 
 class AudioRig(Rig):
@@ -40,6 +41,27 @@ class AudioRig(Rig):
                 f"{dut.id}: no audio rig: a real device needs the sound card beside it",
                 hint="name it in the inventory: audio: {output: ..., input: ...}",
             )
+        # a host that just hung up frees the stream a moment later (the device reads its
+        # end of stream): a refusal as busy is asked again for BUSY_GRACE seconds
+        deadline = time.monotonic() + BUSY_GRACE
+        while True:
+            sock, header = cls._open(dut, timeout)
+            if not header.startswith(b"ERROR busy") or time.monotonic() >= deadline:
+                break
+            sock.close()
+            time.sleep(0.1)
+        if header.startswith(b"ERROR"):
+            sock.close()
+            said = header.decode(errors="replace").strip()
+            raise AudioUnsupported(f"{dut.id}: the audio stream refused this host: {said}")
+        if header != HEADER:
+            sock.close()
+            raise AudioUnsupported(f"{dut.id}: the audio stream said {header!r}, not {HEADER!r}")
+        return cls(dut, sock)
+
+    @staticmethod
+    def _open(dut: Dut, timeout: float) -> tuple[socket.socket, bytes]:
+        """The stream's socket and the line the device greets it with."""
         try:
             sock = dut.adb.device.create_connection(adbutils.Network.TCP, PORT)
             sock.settimeout(timeout)
@@ -50,14 +72,7 @@ class AudioRig(Rig):
             raise AudioUnsupported(
                 f"{dut.id}: its audio stream (tcp:{PORT}) did not open: {exc}"
             ) from None
-        if header.startswith(b"ERROR"):
-            sock.close()
-            said = header.decode(errors="replace").strip()
-            raise AudioUnsupported(f"{dut.id}: the audio stream refused this host: {said}")
-        if header != HEADER:
-            sock.close()
-            raise AudioUnsupported(f"{dut.id}: the audio stream said {header!r}, not {HEADER!r}")
-        return cls(dut, sock)
+        return sock, header
 
     def close(self) -> None:
         self._sock.close()

@@ -79,6 +79,9 @@ class AudioPort:
                     listener(data)
         except OSError:
             pass
+        with self._lock:  # the host hung up: the stream is free now, not when _speak notices
+            if self._client is sock:
+                self._client = None
         with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
 
