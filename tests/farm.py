@@ -29,6 +29,7 @@ PORTS = {
 }
 SANDBOX_PORT = BASE + 30  # the payment sandbox of this worker's farm
 STORE_PORT = BASE + 34  # its app store
+REDIS_PORT = BASE + 36  # its Redis lease store (tests of several controllers)
 BIN = Path(sys.executable).parent
 LAB = str(BIN / "lab")
 ADB = str(Path(adbutils.__file__).parent / "binaries" / "adb")
@@ -140,6 +141,24 @@ class Farm:
 
     def device(self, serial: str) -> adbutils.AdbDevice:
         return adbutils.AdbClient(host="127.0.0.1", port=5037, socket_timeout=20).device(serial)
+
+    def health(self) -> dict[str, dict]:
+        """`lab farm health --json`: each device's health record and lease holder."""
+        done = self.lab("farm", "health", "--inventory", str(self.inventory), "--json")
+        return {d["device_id"]: d for d in json.loads(done.stdout)["devices"]}
+
+    def sim_pid(self, device_id: str) -> int:
+        """The pid of a running virtual device (from the record `lab sim up` wrote)."""
+        record = Path(self.env["LAB_RUNTIME_DIR"]) / "sim" / f"{device_id}.json"
+        return int(json.loads(record.read_text())["pid"])
+
+    def with_store(self, url: str, name: str) -> Farm:
+        """The same devices, their books kept in another lease store (a copy of the
+        inventory beside this one)."""
+        text = self.inventory.read_text().replace("farm:\n", f"farm:\n  lease_store: {url!r}\n", 1)
+        inventory = self.inventory.with_name(f"{name}.yaml")
+        inventory.write_text(text)
+        return Farm(inventory, self.env)
 
     def log(self, device_id: str) -> str:
         return (Path(self.env["LAB_RUNTIME_DIR"]) / "sim" / f"{device_id}.log").read_text()

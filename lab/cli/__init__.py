@@ -10,6 +10,7 @@ from lab import __version__
 from lab.cli.apk import apk
 from lab.cli.certify import certify
 from lab.cli.devices import devices
+from lab.cli.farm import farm
 from lab.cli.output import fail
 from lab.cli.run import report, run
 from lab.cli.services import services
@@ -30,6 +31,7 @@ cli.add_command(report)
 cli.add_command(services)
 cli.add_command(apk)
 cli.add_command(certify)
+cli.add_command(farm)
 
 
 def main() -> None:

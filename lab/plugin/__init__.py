@@ -10,31 +10,47 @@ from __future__ import annotations
 
 import contextlib
 import json
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import allure
 import pytest
 
 from lab.device.dut import Dut
-from lab.device.errors import DeviceLost, DeviceUnavailable
+from lab.device.errors import DeviceUnavailable
 from lab.device.factory import open_dut
-from lab.device.health import check_health
-from lab.errors import LabError
-from lab.farm.leases import Lease, LeaseTimeout
+from lab.errors import Category, LabError
+from lab.farm.health import Health
+from lab.farm.leases import Lease
 from lab.inventory import Device, Inventory
 from lab.plugin import record
 from lab.plugin.artifacts import Attach, Span
 from lab.plugin.labels import label_test
 from lab.plugin.outcomes import label_failure
+from lab.plugin.readiness import ready, take_free
 from lab.plugin.redaction import ReportRedaction
+from lab.plugin.retry import (
+    ELSEWHERE,
+    LOST,
+    pytest_report_teststatus,
+    pytest_runtest_protocol,
+    vanished,
+)
 from lab.plugin.selection import assign_roles, matching, need_of, why_none
 from lab.plugin.session import SESSION_KEY, LabSession, lab_session
 from lab.report import redacting_logger
+from lab.report.categories import LABEL
 from lab.report.environment import write_environment
 
-__all__ = ["attach", "dut", "duts", "lab_inventory"]
+__all__ = [
+    "attach",
+    "dut",
+    "duts",
+    "lab_inventory",
+    "pytest_report_teststatus",
+    "pytest_runtest_protocol",
+]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -182,76 +198,44 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.xdist_group("+".join(callspec.params["duts"].values())))
 
 
-SPANS = pytest.StashKey[list[Span]]()
-POOL = "pool:"  # a --shard test's parameter: the devices it may run on
-_CONFIG: list[pytest.Config] = []  # this process's config, for report hooks
-
-
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
     if call.excinfo is None or report.when not in ("setup", "call"):
         return report
-    label_failure(call.excinfo)  # the report category, from the class of what was raised
     session = item.config.stash.get(SESSION_KEY, None)
+    error = call.excinfo.value
+    spans = item.stash.get(SPANS, [])
+    lost = (
+        session is not None
+        and report.when == "call"
+        and any(
+            span.dut.id == getattr(error, "device_id", None) and vanished(span.dut, error)
+            for span in spans
+        )
+    )
+    if lost:  # the report says what happened to the device, whatever the error's class
+        allure.dynamic.label(LABEL, Category.DEVICE_LOST.value)
+        session.lost[error.device_id] = error.message
+        item.stash[LOST] = error.device_id
+        session.leases.mark(error.device_id, Health.BAD, f"lost mid-test: {error.message}",
+                            session.holder)  # fmt: skip
+    else:
+        label_failure(call.excinfo)  # the report category, from the class of what was raised
     if session is None:
         return report  # no device test ran in this process
-    error = call.excinfo.value
     if isinstance(error, DeviceUnavailable):
         Attach().text(f"{error.device_id} health check", error.report or error.message)
         return report
-    if isinstance(error, DeviceLost):
-        session.lost[error.device_id] = error.message
     if report.failed:
-        for span in item.stash.get(SPANS, []):
+        for span in spans:
             span.attach_failure(lost=span.dut.id in session.lost)
     return report
 
 
-RECHECK_AFTER = 10.0  # seconds before a device that failed its check is checked again
-
-
-def _ready(session: LabSession, dut: Dut) -> None:
-    """The device passed a health check before its first test in this process; else
-    DeviceUnavailable with the check's output. A device lost mid-run, or found booting, is
-    waited for (within session.recovery_timeout: one that rebooted runs its remaining
-    tests); one that failed is checked again before a later test, at most every
-    RECHECK_AFTER seconds (cheap for one that is down for good)."""
-    checked = session.health.get(dut.id)
-    if checked is not None and dut.id not in session.lost:
-        if checked.ok:
-            return
-        if time.monotonic() - checked.at < RECHECK_AFTER:
-            raise DeviceUnavailable(dut.id, checked.reason, checked.text())
-    patient = dut.id in session.lost
-    deadline = time.monotonic() + session.recovery_timeout
-    while True:
-        report = check_health(dut, timeout=min(5.0, session.device_timeout))
-        waiting = patient or report.booting
-        if report.ok or not waiting or time.monotonic() >= deadline:
-            break
-        time.sleep(1.0)
-    session.health[dut.id] = report
-    session.lost.pop(dut.id, None)
-    if not report.ok:
-        raise DeviceUnavailable(dut.id, report.reason, report.text())
-
-
-def _take_free(session: LabSession, ids: list[str]) -> tuple[Device, Lease]:
-    """The first device of `ids` whose lease is free, leased (--shard): a pool of devices
-    of one model shares the tests as each becomes free."""
-    deadline = time.monotonic() + session.lease_timeout
-    while True:
-        for device_id in ids:
-            try:
-                lease = session.leases.acquire(device_id, session.holder, 0.05)
-            except LeaseTimeout:
-                continue
-            return session.inventory.device(device_id), lease
-        if time.monotonic() >= deadline:
-            raise LeaseTimeout(f"none of {', '.join(ids)} was free within "
-                               f"{session.lease_timeout:g} s")  # fmt: skip
-        time.sleep(0.2)
+SPANS = pytest.StashKey[list[Span]]()
+POOL = "pool:"  # a --shard test's parameter: the devices it may run on
+_CONFIG: list[pytest.Config] = []  # this process's config, for report hooks
 
 
 def _open(
@@ -262,6 +246,7 @@ def _open(
 ) -> Iterator[Dut]:
     if lease is None:
         lease = session.leases.acquire(device.id, session.holder, session.lease_timeout)
+    session.keeper.hold(lease)
     config = request.config
     goldens = Path(config.getoption("--goldens"))
     dut = open_dut(
@@ -274,9 +259,10 @@ def _open(
         changes_log=session.report_dir / "golden-changes.jsonl",
         attach=Attach().png,
     )
+    dut.adb.before_operation = lambda operation: session.keeper.guard(lease, operation)
     span = Span(dut)
     try:
-        _ready(session, dut)
+        ready(session, dut)
         span.start()
         request.node.stash.setdefault(SPANS, []).append(span)
         yield dut
@@ -285,22 +271,45 @@ def _open(
             span.stop()
         finally:
             dut.close()
+            session.keeper.drop(lease)
             session.leases.release(lease)
 
 
 @pytest.fixture
 def dut(request: pytest.FixtureRequest) -> Iterator[Dut]:
     """The device under test: one test instance per matching device (its id in the test
-    id), or with --shard one instance run on whichever device of the pool is free."""
+    id), or with --shard one instance run on whichever device of the pool is free. A test
+    run again because its device was lost takes one of the candidates retry() chose."""
     session = lab_session(request.config)
-    lease = None
-    if request.param.startswith(POOL):
-        device, lease = _take_free(session, request.param.removeprefix(POOL).split(","))
-    else:
+    candidates = request.node.stash.get(ELSEWHERE, None)
+    if candidates is None and request.param.startswith(POOL):
+        candidates = request.param.removeprefix(POOL).split(",")
+    if candidates is None:
         device = session.inventory.device(request.param)
+        _label(request, device)
+        yield from _open(session, request, device)
+        return
+    refused: set[str] = set()
+    while True:  # a pool device that fails its check is passed over, not the test
+        device, lease = take_free(session, candidates, refused)
+        opening = _open(session, request, device, lease)
+        try:
+            opened = next(opening)
+        except DeviceUnavailable as exc:
+            refused.add(device.id)
+            Attach().text(f"{device.id} health check (passed over)", exc.report or exc.message)
+            continue
+        _label(request, device)
+        try:
+            yield opened
+        finally:
+            opening.close()
+        return
+
+
+def _label(request: pytest.FixtureRequest, device: Device) -> None:
     label_test(request.node, [device])
     request.node.user_properties.append(("device", device.id))
-    yield from _open(session, request, device, lease)
 
 
 @pytest.fixture

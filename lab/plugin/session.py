@@ -9,6 +9,7 @@ import pytest
 
 from lab.device.health import HealthReport
 from lab.errors import LabError
+from lab.farm.keeper import LeaseKeeper
 from lab.farm.leases import LeaseStore, holder_name, open_store
 from lab.inventory import Device, Inventory, load_inventory
 
@@ -27,6 +28,10 @@ class LabSession:
     recovery_timeout: float = 60.0  # how long a device lost mid-run is waited for
     lost: dict[str, str] = field(default_factory=dict)  # device id -> why
     health: dict[str, HealthReport] = field(default_factory=dict)  # last check per device
+    keeper: LeaseKeeper = field(init=False)  # heartbeats and fencing for this process's leases
+
+    def __post_init__(self) -> None:
+        self.keeper = LeaseKeeper(self.leases)
 
 
 def lab_session(config: pytest.Config) -> LabSession:
@@ -56,10 +61,14 @@ def lab_session(config: pytest.Config) -> LabSession:
     given = config.getoption("--lab-report-dir")
     report_dir = Path(given).resolve() if given else inventory.resolve(inventory.farm.report_dir)
     worker = getattr(config, "workerinput", {}).get("workerid", "")
+    try:
+        leases = open_store(inventory.farm.lease_store, inventory.base_dir)
+    except LabError as exc:
+        raise pytest.UsageError(str(exc)) from None
     session = LabSession(
         inventory=inventory,
         devices=devices,
-        leases=open_store(inventory.farm.lease_store, inventory.base_dir),
+        leases=leases,
         report_dir=report_dir,
         holder=holder_name(worker),
         lease_timeout=lease_timeout,

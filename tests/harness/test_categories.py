@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from lab.farm.leases import FileLeaseStore
+from lab.farm.file_store import FileLeaseStore
 from lab.report.categories import category_of
 from tests.harness.runs import results, write_suite
 

@@ -9,7 +9,8 @@ import time
 
 import pytest
 
-from lab.farm.leases import FileLeaseStore, LeaseTimeout, overlaps
+from lab.farm.file_store import FileLeaseStore
+from lab.farm.leases import LeaseTimeout, overlaps
 
 
 def test_acquire_release_and_holder(tmp_path):
@@ -30,7 +31,7 @@ def test_second_holder_times_out_naming_the_first(tmp_path):
             f"""
 import time
 from pathlib import Path
-from lab.farm.leases import FileLeaseStore
+from lab.farm.file_store import FileLeaseStore
 store = FileLeaseStore(Path({str(tmp_path)!r}))  # kept: filelock unlocks on collection
 store.acquire("tv-1", "other-run", timeout=5)
 print("held", flush=True)
@@ -59,7 +60,7 @@ def test_a_dead_holders_lease_is_reclaimed(tmp_path):
             f"""
 import os
 from pathlib import Path
-from lab.farm.leases import FileLeaseStore
+from lab.farm.file_store import FileLeaseStore
 store = FileLeaseStore(Path({str(tmp_path)!r}))
 store.acquire("watch-1", "crashed-run", timeout=5)
 os._exit(9)  # dies holding the lease

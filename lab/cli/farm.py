@@ -1,0 +1,135 @@
+"""`lab farm up|down|health|quarantine|release`: the farm's shared books (leases and
+health) and its Redis server."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import socket
+import time
+
+import click
+from rich.table import Table
+
+from lab.cli.devices import inventory_option
+from lab.cli.output import stdout
+from lab.errors import LabError
+from lab.farm import redis_server
+from lab.farm.health import Health, HealthRecord
+from lab.farm.leases import LeaseStore, open_store
+from lab.inventory import Inventory, load_inventory
+
+_STYLE = {"good": "green", "unknown": "dim", "bad": "red", "maintenance": "yellow",
+          "retired": "magenta"}  # fmt: skip
+
+
+@click.group()
+def farm() -> None:
+    """The farm's books: health, quarantine, leases, and the Redis server behind them."""
+
+
+def _store(inventory_path: str) -> tuple[Inventory, LeaseStore]:
+    inventory = load_inventory(inventory_path)
+    return inventory, open_store(inventory.farm.lease_store, inventory.base_dir)
+
+
+def _redis_url(inventory: Inventory) -> str | None:
+    url = inventory.farm.lease_store
+    return url if url.startswith(("redis://", "rediss://")) else None
+
+
+@farm.command()
+@inventory_option
+def up(inventory_path: str) -> None:
+    """Start the farm's Redis server (for a `redis://` lease store) unless it is up."""
+    url = _redis_url(load_inventory(inventory_path))
+    if url is None:
+        stdout.print("the lease store is a folder (file:): nothing to start")
+        return
+    stdout.print(redis_server.up(url))
+
+
+@farm.command()
+@inventory_option
+def down(inventory_path: str) -> None:
+    """Stop the Redis server `lab farm up` started (its data stays for the next start)."""
+    url = _redis_url(load_inventory(inventory_path))
+    stdout.print(redis_server.down(url) if url else "the lease store is a folder: nothing to stop")
+
+
+@farm.command()
+@inventory_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--history", "history_of", metavar="ID", help="One device's health history.")
+def health(inventory_path: str, as_json: bool, history_of: str | None) -> None:
+    """Each device's health (good, unknown, bad, maintenance, retired) and lease holder."""
+    inventory, store = _store(inventory_path)
+    if history_of:
+        _known(inventory, history_of)
+        records = store.health_history(history_of, limit=50)
+        if as_json:
+            stdout.print_json(json.dumps([r.as_json() for r in records]))
+            return
+        for record in records:
+            stdout.print(f"{time.ctime(record.at)}  {record.state.value:<11} {record.why}"
+                         f"  ({record.by})", markup=False, soft_wrap=True)  # fmt: skip
+        return
+    rows = []
+    for device in inventory.devices:
+        record, lease = store.health(device.id), store.holder(device.id)
+        rows.append({**record.as_json(), "class": device.device_class,
+                     "holder": lease.holder if lease else None,
+                     "token": lease.token if lease else None})  # fmt: skip
+    if as_json:
+        stdout.print_json(json.dumps({"devices": rows}))
+        return
+    table = Table(title=f"farm health ({inventory.farm.lease_store})", title_justify="left")
+    for column in ("device", "class", "health", "since", "why", "lease"):
+        table.add_column(column)
+    for row in rows:
+        state = row["state"]
+        since = time.strftime("%m-%d %H:%M:%S", time.localtime(row["at"])) if row["at"] else "-"
+        table.add_row(row["device_id"], row["class"], f"[{_STYLE[state]}]{state}[/]", since,
+                      row["why"] or "-", row["holder"] or "free")  # fmt: skip
+    stdout.print(table)
+
+
+def _known(inventory: Inventory, device_id: str) -> None:
+    if device_id not in {d.id for d in inventory.devices}:
+        raise LabError(
+            f"no device {device_id!r} in {inventory.path}",
+            hint=f"devices: {', '.join(d.id for d in inventory.devices)}",
+        )
+
+
+def _person(command: str) -> str:
+    return f"{getpass.getuser()}@{socket.gethostname()} (lab farm {command})"
+
+
+@farm.command()
+@inventory_option
+@click.argument("device_id")
+@click.option("--why", required=True, help="The reason, for whoever finds it out of the farm.")
+@click.option("--retire", is_flag=True, help="Out for good (retired) rather than maintenance.")
+def quarantine(inventory_path: str, device_id: str, why: str, retire: bool) -> None:
+    """Take a device out of the farm: it gets no tests and no checks until released."""
+    inventory, store = _store(inventory_path)
+    _known(inventory, device_id)
+    if not why.strip():
+        raise LabError("--why is empty", hint="say why, e.g. --why 'cracked screen'")
+    state = Health.RETIRED if retire else Health.MAINTENANCE
+    store.set_health(HealthRecord(device_id, state, why.strip(), _person("quarantine")))
+    stdout.print(f"{device_id}: {state.value} ({why.strip()})")
+
+
+@farm.command()
+@inventory_option
+@click.argument("device_id")
+def release(inventory_path: str, device_id: str) -> None:
+    """Return a device to the farm: unknown, health-checked before its next test."""
+    inventory, store = _store(inventory_path)
+    _known(inventory, device_id)
+    before = store.health(device_id)
+    store.set_health(HealthRecord(device_id, Health.UNKNOWN, f"released from {before.state.value}",
+                                  _person("release")))  # fmt: skip
+    stdout.print(f"{device_id}: unknown (was {before.state.value}); checked before its next test")

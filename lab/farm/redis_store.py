@@ -1,0 +1,190 @@
+"""The lease store for several controllers: a real Redis server (`lab farm up` starts
+Debian's redis-server), shared by every `lab run` on every host.
+
+A lease is a key with a TTL (`?ttl=SECONDS` in the URL, default 15) that the holder's
+heartbeat renews (lab.farm.keeper); a controller that dies stops renewing and its leases
+expire within the TTL. Acquire, renew and release are Lua scripts, so each is atomic on
+the server: the fencing token comes from a counter per device that only grows, and renew
+and release act only while the caller's token is still the device's current one. The log
+is a Redis list, in the server's order, and time is the server's clock (hosts' clocks may
+differ). What holds when Redis restarts: docs/FARM.md.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from urllib.parse import parse_qs, urlsplit
+
+import redis
+
+from lab.errors import LabError
+from lab.farm.health import Health, HealthRecord, transition
+from lab.farm.leases import Lease, LeaseTimeout
+
+PREFIX = "tos-lab:"
+LOG_LIMIT = 100_000  # lease events kept
+
+# KEYS: lease, token counter, last lease, log. ARGV: device, holder, pid, ttl ms.
+_ACQUIRE = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1e6
+local last = redis.call('GET', KEYS[3])
+if last then  -- its holder never released it: the TTL ran out
+  local old = cjson.decode(last)
+  redis.call('RPUSH', KEYS[4], cjson.encode({t=now, event='expire', device=ARGV[1],
+    holder=old.holder, token=old.token}))
+end
+local token = redis.call('INCR', KEYS[2])
+local lease = cjson.encode({device_id=ARGV[1], holder=ARGV[2], pid=tonumber(ARGV[3]),
+  since=now, token=token})
+redis.call('SET', KEYS[1], lease, 'PX', ARGV[4])
+redis.call('SET', KEYS[3], lease)
+redis.call('RPUSH', KEYS[4], cjson.encode({t=now, event='acquire', device=ARGV[1],
+  holder=ARGV[2], token=token}))
+redis.call('LTRIM', KEYS[4], -tonumber(ARGV[5]), -1)
+return token
+"""
+# KEYS: lease. ARGV: token, ttl ms.
+_RENEW = """
+local lease = redis.call('GET', KEYS[1])
+if not lease or cjson.decode(lease).token ~= tonumber(ARGV[1]) then return 0 end
+return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+"""
+# KEYS: lease, last lease, log. ARGV: device, holder, token.
+_RELEASE = """
+local lease = redis.call('GET', KEYS[1])
+if not lease or cjson.decode(lease).token ~= tonumber(ARGV[3]) then return 0 end
+local t = redis.call('TIME')
+redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('RPUSH', KEYS[3], cjson.encode({t=tonumber(t[1]) + tonumber(t[2]) / 1e6,
+  event='release', device=ARGV[1], holder=ARGV[2], token=tonumber(ARGV[3])}))
+return 1
+"""
+
+
+class RedisLeaseStore:
+    def __init__(self, url: str, timeout: float = 3.0) -> None:
+        parts = urlsplit(url)
+        query = parse_qs(parts.query)
+        try:
+            self.ttl: float | None = float(query.pop("ttl", ["15"])[0])
+        except ValueError:
+            raise LabError(f"lease store {url!r}: ttl must be a number of seconds") from None
+        if not 1 <= self.ttl <= 3600:
+            raise LabError(f"lease store {url!r}: ttl must be 1..3600 s, not {self.ttl:g}")
+        self.url = parts._replace(query="").geturl()
+        self.client = redis.Redis.from_url(
+            self.url,
+            socket_timeout=timeout,
+            socket_connect_timeout=timeout,
+            decode_responses=True,
+        )
+        self._acquire = self.client.register_script(_ACQUIRE)
+        self._renew = self.client.register_script(_RENEW)
+        self._release = self.client.register_script(_RELEASE)
+
+    def _call(self, what: str, action):
+        try:
+            return action()
+        except redis.RedisError as exc:
+            raise LabError(
+                f"lease store {self.url}: {what}: {exc}",
+                hint="is its redis-server up? `lab farm up` starts it",
+            ) from None
+
+    def ping(self) -> None:
+        self._call("ping", self.client.ping)
+
+    # -- leases
+    def acquire(self, device_id: str, holder: str, timeout: float) -> Lease:
+        deadline = time.monotonic() + timeout
+        keys = [_key("lease", device_id), _key("token", device_id), _key("last", device_id),
+                _key("log")]  # fmt: skip
+        args = [device_id, holder, os.getpid(), int(self.ttl * 1000), LOG_LIMIT]
+        while True:
+            token = self._call("acquire", lambda: self._acquire(keys=keys, args=args))
+            if token:
+                lease = self.holder(device_id)
+                if lease is None or lease.token != token:
+                    continue  # expired already (a paused process): try again
+                return lease
+            if time.monotonic() >= deadline:
+                current = self.holder(device_id)
+                who = f"{current.holder} since {time.ctime(current.since)}" if current else "?"
+                raise LeaseTimeout(
+                    f"{device_id}: no lease within {timeout:g} s (held by {who})",
+                    hint="wait for that run to end (or its lease to expire), or raise "
+                    "--lease-timeout",
+                )
+            time.sleep(min(0.05, max(0.0, deadline - time.monotonic())))
+
+    def release(self, lease: Lease) -> None:
+        keys = [_key("lease", lease.device_id), _key("last", lease.device_id), _key("log")]
+        args = [lease.device_id, lease.holder, lease.token]
+        self._call("release", lambda: self._release(keys=keys, args=args))
+
+    def renew(self, lease: Lease) -> bool:
+        args = [lease.token, int(self.ttl * 1000)]
+        keys = [_key("lease", lease.device_id)]
+        return bool(self._call("renew", lambda: self._renew(keys=keys, args=args)))
+
+    def holder(self, device_id: str) -> Lease | None:
+        text = self._call("read a lease", lambda: self.client.get(_key("lease", device_id)))
+        return Lease(**json.loads(text)) if text else None
+
+    def events(self) -> list[dict]:
+        lines = self._call("read the log", lambda: self.client.lrange(_key("log"), 0, -1))
+        return [json.loads(line) for line in lines]
+
+    # -- health
+    def health(self, device_id: str) -> HealthRecord:
+        text = self._call("read health", lambda: self.client.get(_key("health", device_id)))
+        return HealthRecord.from_json(json.loads(text)) if text else HealthRecord(device_id, at=0)
+
+    def set_health(self, record: HealthRecord) -> None:
+        text = json.dumps(record.as_json())
+
+        def write() -> None:
+            with self.client.pipeline() as pipe:  # MULTI/EXEC: the record and its history
+                pipe.set(_key("health", record.device_id), text)
+                pipe.rpush(_key("health-log", record.device_id), text)
+                pipe.ltrim(_key("health-log", record.device_id), -200, -1)
+                pipe.execute()
+
+        self._call("write health", write)
+
+    def mark(
+        self, device_id: str, state: Health, why: str, by: str, checked: bool = False
+    ) -> HealthRecord:
+        key = _key("health", device_id)
+
+        def change(pipe: redis.client.Pipeline) -> HealthRecord:
+            text = pipe.get(key)
+            current = HealthRecord.from_json(json.loads(text)) if text else HealthRecord(
+                device_id, at=0)  # fmt: skip
+            after = transition(current, state, why, by, checked)
+            if after is None:
+                return current
+            pipe.multi()  # WATCH/MULTI: a person's quarantine in between makes this retry
+            pipe.set(key, json.dumps(after.as_json()))
+            if after.state is not current.state:
+                pipe.rpush(_key("health-log", device_id), json.dumps(after.as_json()))
+            return after
+
+        return self._call(
+            "mark health", lambda: self.client.transaction(change, key, value_from_callable=True)
+        )
+
+    def health_history(self, device_id: str, limit: int = 20) -> list[HealthRecord]:
+        lines = self._call(
+            "read health history",
+            lambda: self.client.lrange(_key("health-log", device_id), -limit, -1),
+        )
+        return [HealthRecord.from_json(json.loads(line)) for line in lines]
+
+
+def _key(*parts: str) -> str:
+    return PREFIX + ":".join(parts)

@@ -1,0 +1,79 @@
+"""Retry elsewhere: a test whose device was lost mid-test (it went away: the connection
+dropped, or it stopped answering and its adb server no longer lists it) runs once more on
+another device of the same class that fits the test, never on the same one. Both attempts
+are reported (Allure shows the first, "Device lost", among the retries of the second); the
+terminal shows the first as R. A test that failed on a device that is still there is a
+product failure and is never run again. The two attempts share the test's timeout."""
+
+from __future__ import annotations
+
+import pytest
+from _pytest.runner import runtestprotocol
+
+from lab.device.dut import Dut
+from lab.device.errors import DeviceError, DeviceLost, DeviceTimeout
+from lab.errors import LabError
+from lab.plugin.selection import need_of
+from lab.plugin.session import SESSION_KEY
+
+ELSEWHERE = pytest.StashKey[list[str]]()  # the devices the second attempt may take
+LOST = pytest.StashKey[str]()  # the device the test lost in its call
+
+
+def vanished(dut: Dut, error: BaseException) -> bool:
+    """The device went away, as opposed to answering wrongly (a product failure)."""
+    if isinstance(error, DeviceLost):
+        return True
+    if not isinstance(error, DeviceTimeout):
+        return False
+    try:  # slow or gone? gone when its adb server no longer lists it, or cannot be reached
+        return dut.adb.state(timeout=3.0) != "device"
+    except DeviceError:
+        return True
+    except LabError:
+        return False  # our lease is gone: not the device's doing
+
+
+def candidates(item: pytest.Item, lost_id: str) -> list[str]:
+    session = item.config.stash[SESSION_KEY]
+    lost = session.inventory.device(lost_id)
+    need = need_of(list(item.iter_markers()))
+    return [
+        d.id
+        for d in session.devices
+        if d.id != lost_id and d.device_class == lost.device_class and need.accepts(d)
+    ]
+
+
+def _retryable(item: pytest.Item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    return "dut" in names and "duts" not in names and SESSION_KEY in item.config.stash
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> bool | None:
+    if not _retryable(item):
+        return None  # pytest's own protocol
+    hook = item.ihook
+    hook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
+    reports = runtestprotocol(item, nextitem=nextitem, log=False)
+    lost = item.stash.get(LOST, None)
+    others = candidates(item, lost) if lost else []
+    for report in reports:
+        if others and report.when == "call" and report.failed:
+            report.outcome = "rerun"  # type: ignore[assignment]
+        hook.pytest_runtest_logreport(report=report)
+    hook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
+    if others:
+        item.stash[ELSEWHERE] = others
+        del item.stash[LOST]
+        hook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
+        runtestprotocol(item, nextitem=nextitem, log=True)
+        hook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
+    return True
+
+
+def pytest_report_teststatus(report: pytest.TestReport) -> tuple[str, str, tuple] | None:
+    if report.outcome == "rerun":
+        return "rerun", "R", ("RERUN (device lost)", {"yellow": True})
+    return None

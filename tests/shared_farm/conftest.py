@@ -1,0 +1,38 @@
+"""The test farm's devices with their books in a real Redis (started by `lab farm up`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.farm import REDIS_PORT, Farm
+
+
+@pytest.fixture(scope="session")
+def redis_farm(farm: Farm):
+    shared = farm.with_store(f"redis://127.0.0.1:{REDIS_PORT}/0?ttl=4", "redis-farm")
+    shared.lab("farm", "up", "--inventory", str(shared.inventory))
+    yield shared
+    shared.lab("farm", "down", "--inventory", str(shared.inventory), check=False)
+
+
+@pytest.fixture(scope="session")
+def pool(farm: Farm):
+    """Four TOS Watch W1 on their own inventory (file leases), up for the session."""
+    from tests.shared_farm.pool import IDS, pool_inventory
+
+    folder = farm.inventory.parent / "pool"
+    folder.mkdir(exist_ok=True)
+    shared = Farm(pool_inventory(folder, "file:leases"), farm.env)
+    only = [a for i in IDS for a in ("--only", i)]
+    shared.lab("sim", "up", "--inventory", str(shared.inventory), "--boot-seconds", "0.5", *only)
+    yield shared
+    shared.lab("sim", "down", "--inventory", str(shared.inventory), check=False)
+
+
+@pytest.fixture(scope="session")
+def redis_pool(pool: Farm):
+    """The same four watches with their books in Redis (`lab farm up`), TTL 4 s."""
+    shared = pool.with_store(f"redis://127.0.0.1:{REDIS_PORT}/1?ttl=4", "redis-pool")
+    shared.lab("farm", "up", "--inventory", str(shared.inventory))
+    yield shared
+    shared.lab("farm", "down", "--inventory", str(shared.inventory), check=False)

@@ -1,0 +1,71 @@
+"""Retry elsewhere: a test whose device is lost mid-test runs once more on another device
+of its class and the report keeps both attempts; the lost device goes bad. A product
+failure on a device that is still there is never run again."""
+
+from __future__ import annotations
+
+import json
+
+from lab.report.categories import category_of
+from tests.harness.runs import labels, results, write_suite
+
+KILLS_ITS_DEVICE = """
+import json, os, signal
+from pathlib import Path
+
+import pytest
+
+@pytest.mark.device_class("phone")
+def test_survives_losing_its_device(dut):
+    assert dut.getprop("ro.product.model") == "TOS Phone P10"
+    if dut.id == "t-spare":  # the first attempt: the device dies under the test
+        record = Path(os.environ["LAB_RUNTIME_DIR"]) / "sim" / "t-spare.json"
+        os.kill(json.loads(record.read_text())["pid"], signal.SIGKILL)
+    assert dut.shell("echo still-here").stdout.strip() == "still-here"
+"""
+
+FAILS = """
+import pytest
+
+@pytest.mark.device_class("phone")
+def test_a_product_failure(dut):
+    assert dut.getprop("ro.product.model") == "another model"
+"""
+
+
+def _run(farm, suite, reports, device="t-spare"):
+    return farm.lab(
+        "run", str(suite), "--inventory", str(farm.inventory), "--report-dir", str(reports),
+        "--device", device, "--device", "t-phone", "-k", f"{device}", "--no-sim",
+        check=False, timeout=300,
+    )  # fmt: skip
+
+
+def test_a_device_killed_mid_test_reruns_elsewhere_and_goes_bad(farm, tmp_path):
+    suite = write_suite(tmp_path / "suite", KILLS_ITS_DEVICE)
+    try:
+        done = _run(farm, suite, tmp_path / "reports")
+        attempts = sorted(results(tmp_path / "reports"), key=lambda r: r["start"])
+        assert done.returncode == 0, done.stdout[-3000:]
+        assert [labels(r, "parentSuite") for r in attempts] == [["t-spare"], ["t-phone"]]
+        first, second = attempts
+        assert first["status"] == "broken" and category_of(first) == "Device lost"
+        assert second["status"] == "passed"
+        assert first["historyId"] == second["historyId"]  # Allure shows them as retries
+        assert "1 rerun" in done.stdout
+        health = farm.health()["t-spare"]
+        assert health["state"] == "bad" and health["why"].startswith("lost mid-test")
+    finally:
+        farm.lab("sim", "up", "--inventory", str(farm.inventory), "--only", "t-spare",
+                 "--boot-seconds", "0.5")  # fmt: skip
+        farm.lab("farm", "release", "--inventory", str(farm.inventory), "t-spare")
+
+
+def test_a_product_failure_is_not_run_again(farm, tmp_path):
+    suite = write_suite(tmp_path / "suite", FAILS)
+    done = _run(farm, suite, tmp_path / "reports")
+    found = results(tmp_path / "reports")
+    assert done.returncode == 1, done.stdout[-3000:]
+    assert len(found) == 1 and found[0]["status"] == "failed", json.dumps(found)[:2000]
+    assert category_of(found[0]) == "Product defect"
+    assert "rerun" not in done.stdout
