@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -155,7 +156,8 @@ class Farm:
     def with_store(self, url: str, name: str) -> Farm:
         """The same devices, their books kept in another lease store (a copy of the
         inventory beside this one)."""
-        text = self.inventory.read_text().replace("farm:\n", f"farm:\n  lease_store: {url!r}\n", 1)
+        text = re.sub(r"\n  lease_store: .*", "", self.inventory.read_text())
+        text = text.replace("farm:\n", f"farm:\n  lease_store: {url!r}\n", 1)
         inventory = self.inventory.with_name(f"{name}.yaml")
         inventory.write_text(text)
         return Farm(inventory, self.env)
