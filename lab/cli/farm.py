@@ -1,12 +1,15 @@
-"""`lab farm up|down|health|quarantine|release`: the farm's shared books (leases and
-health) and its Redis server."""
+"""`lab farm up|down|health|quarantine|release|serve`: the farm's shared books (leases and
+health), its Redis server and its live dashboard."""
 
 from __future__ import annotations
 
 import getpass
 import json
+import os
+import secrets
 import socket
 import time
+from pathlib import Path
 
 import click
 from rich.table import Table
@@ -18,6 +21,7 @@ from lab.farm import redis_server
 from lab.farm.health import Health, HealthRecord
 from lab.farm.leases import LeaseStore, open_store
 from lab.inventory import Inventory, load_inventory
+from lab.runtime import runtime_dir
 
 _STYLE = {"good": "green", "unknown": "dim", "bad": "red", "maintenance": "yellow",
           "retired": "magenta"}  # fmt: skip
@@ -133,3 +137,53 @@ def release(inventory_path: str, device_id: str) -> None:
     store.set_health(HealthRecord(device_id, Health.UNKNOWN, f"released from {before.state.value}",
                                   _person("release")))  # fmt: skip
     stdout.print(f"{device_id}: unknown (was {before.state.value}); checked before its next test")
+
+
+@farm.command()
+@inventory_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8770, show_default=True)
+@click.option(
+    "--token-file",
+    type=click.Path(dir_okay=False),
+    help="The token quarantine and release need (made, mode 0600, when missing; "
+    "default: in the runtime directory).",
+)
+@click.option(
+    "--thumbnails/--no-thumbnails", default=True, help="Take a small screenshot of each device."
+)
+def serve(
+    inventory_path: str, host: str, port: int, token_file: str | None, thumbnails: bool
+) -> None:
+    """The live dashboard: devices, health, leases, runs; quarantine and release."""
+    import uvicorn
+
+    from lab.farm.dashboard.app import create_app
+    from lab.farm.dashboard.thumbnails import Thumbnails
+
+    inventory, store = _store(inventory_path)
+    path = Path(token_file) if token_file else runtime_dir() / "dashboard.token"
+    token = _token(path)
+    shots = Thumbnails(inventory, store) if thumbnails else None
+    if shots:
+        shots.start()
+    stdout.print(f"dashboard on http://{host}:{port}/ (token for quarantine/release: in {path})")
+    try:
+        uvicorn.run(create_app(inventory, store, token, shots), host=host, port=port,
+                    log_level="warning")  # fmt: skip
+    finally:
+        if shots:
+            shots.stop()
+
+
+def _token(path: Path) -> str:
+    """The dashboard's token, read from `path` or made there (never printed: a secret)."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as out:
+            out.write(secrets.token_urlsafe(24) + "\n")
+    token = path.read_text().strip()
+    if len(token) < 16:
+        raise LabError(f"the token in {path} is too short (16 characters at least)")
+    return token

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import time
 from pathlib import Path
 
 import click
@@ -89,6 +92,7 @@ def run(
         keyword=keyword,
         test_timeout=test_timeout,
         extra=extra,
+        run_id=f"{socket.gethostname()}-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}",
     )
     code = exit_code(run_pytest(plan, Path.cwd()), plan.results)
     _summary(plan.results)

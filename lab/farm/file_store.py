@@ -41,7 +41,7 @@ class FileLeaseStore:
             return self._locks[device_id]
 
     # -- leases
-    def acquire(self, device_id: str, holder: str, timeout: float) -> Lease:
+    def acquire(self, device_id: str, holder: str, timeout: float, purpose: str = "") -> Lease:
         previous = self.holder(device_id)
         try:
             self._lock(device_id).acquire(timeout=timeout)
@@ -57,7 +57,7 @@ class FileLeaseStore:
         counter = self.folder / f"{device_id}.token"  # written only under the device's lock
         token = int(counter.read_text() or 0) + 1 if counter.exists() else 1
         _write(counter, str(token))
-        lease = Lease(device_id, holder, os.getpid(), time.time(), token)
+        lease = Lease(device_id, holder, os.getpid(), time.time(), token, purpose)
         _write(self._record(device_id), json.dumps(asdict(lease)))
         self._log("acquire", device_id, holder, token)
         return lease
@@ -89,6 +89,21 @@ class FileLeaseStore:
         entry = {"t": time.time(), "event": event, "device": device_id, "holder": holder}
         with open(self.log_path, "a") as log:  # one write per line: appends do not interleave
             log.write(json.dumps({**entry, "token": token}) + "\n")
+
+    # -- runs
+    def publish_run(self, run: dict) -> None:
+        folder = self.folder / "runs"
+        folder.mkdir(exist_ok=True)
+        _write(folder / f"{_safe(run['id'])}.json", json.dumps(run))
+
+    def runs(self, limit: int = 10) -> list[dict]:
+        found = []
+        for path in (self.folder / "runs").glob("*.json"):
+            try:
+                found.append(json.loads(path.read_text()))
+            except (OSError, ValueError):
+                continue  # being replaced right now
+        return sorted(found, key=lambda r: r.get("started", 0), reverse=True)[:limit]
 
     # -- health
     def health(self, device_id: str) -> HealthRecord:
@@ -129,6 +144,10 @@ class FileLeaseStore:
 
     def _health(self, device_id: str) -> Path:
         return self.folder / "health" / f"{device_id}.json"
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
 
 
 def _write(path: Path, text: str) -> None:

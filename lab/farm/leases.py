@@ -41,12 +41,13 @@ class Lease:
     pid: int
     since: float
     token: int = 0  # fencing: larger than every earlier lease's token on this device
+    purpose: str = ""  # what it is for: the test's id (the dashboard shows it)
 
 
 class LeaseStore(Protocol):
     ttl: float | None  # seconds a lease lives without a heartbeat; None: while its process
 
-    def acquire(self, device_id: str, holder: str, timeout: float) -> Lease: ...
+    def acquire(self, device_id: str, holder: str, timeout: float, purpose: str = "") -> Lease: ...
     def release(self, lease: Lease) -> None: ...
     def holder(self, device_id: str) -> Lease | None: ...
     def renew(self, lease: Lease) -> bool: ...  # False: the lease is no longer this one
@@ -57,6 +58,8 @@ class LeaseStore(Protocol):
     def mark(
         self, device_id: str, state: Health, why: str, by: str, checked: bool = False
     ) -> HealthRecord: ...  # an automatic change: never overrides a person's maintenance
+    def publish_run(self, run: dict) -> None: ...  # a run's progress (id, counts, state)
+    def runs(self, limit: int = 10) -> list[dict]: ...  # the latest runs, newest first
 
 
 def holder_name(worker: str = "") -> str:

@@ -26,7 +26,8 @@ from lab.farm.leases import Lease, LeaseTimeout
 PREFIX = "tos-lab:"
 LOG_LIMIT = 100_000  # lease events kept
 
-# KEYS: lease, token counter, last lease, log. ARGV: device, holder, pid, ttl ms.
+# KEYS: lease, token counter, last lease, log. ARGV: device, holder, pid, ttl ms, log limit,
+# purpose.
 _ACQUIRE = """
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 local t = redis.call('TIME')
@@ -39,7 +40,7 @@ if last then  -- its holder never released it: the TTL ran out
 end
 local token = redis.call('INCR', KEYS[2])
 local lease = cjson.encode({device_id=ARGV[1], holder=ARGV[2], pid=tonumber(ARGV[3]),
-  since=now, token=token})
+  since=now, token=token, purpose=ARGV[6]})
 redis.call('SET', KEYS[1], lease, 'PX', ARGV[4])
 redis.call('SET', KEYS[3], lease)
 redis.call('RPUSH', KEYS[4], cjson.encode({t=now, event='acquire', device=ARGV[1],
@@ -99,11 +100,11 @@ class RedisLeaseStore:
         self._call("ping", self.client.ping)
 
     # -- leases
-    def acquire(self, device_id: str, holder: str, timeout: float) -> Lease:
+    def acquire(self, device_id: str, holder: str, timeout: float, purpose: str = "") -> Lease:
         deadline = time.monotonic() + timeout
         keys = [_key("lease", device_id), _key("token", device_id), _key("last", device_id),
                 _key("log")]  # fmt: skip
-        args = [device_id, holder, os.getpid(), int(self.ttl * 1000), LOG_LIMIT]
+        args = [device_id, holder, os.getpid(), int(self.ttl * 1000), LOG_LIMIT, purpose]
         while True:
             token = self._call("acquire", lambda: self._acquire(keys=keys, args=args))
             if token:
@@ -138,6 +139,20 @@ class RedisLeaseStore:
     def events(self) -> list[dict]:
         lines = self._call("read the log", lambda: self.client.lrange(_key("log"), 0, -1))
         return [json.loads(line) for line in lines]
+
+    # -- runs: one hash, a field per run (a day of them is plenty for a dashboard)
+    def publish_run(self, run: dict) -> None:
+        self._call("publish a run", lambda: self.client.hset(_key("runs"), run["id"],
+                                                             json.dumps(run)))  # fmt: skip
+
+    def runs(self, limit: int = 10) -> list[dict]:
+        found = [json.loads(v) for v in self._call(
+            "read runs", lambda: self.client.hvals(_key("runs")))]  # fmt: skip
+        found.sort(key=lambda r: r.get("started", 0), reverse=True)
+        stale = [r["id"] for r in found if r.get("started", 0) < time.time() - 86400]
+        if stale:
+            self._call("drop old runs", lambda: self.client.hdel(_key("runs"), *stale))
+        return found[:limit]
 
     # -- health
     def health(self, device_id: str) -> HealthRecord:

@@ -28,6 +28,7 @@ from lab.plugin import record
 from lab.plugin.artifacts import Attach, Span
 from lab.plugin.labels import label_test
 from lab.plugin.outcomes import label_failure
+from lab.plugin.progress import RunProgress
 from lab.plugin.readiness import ready, take_free
 from lab.plugin.redaction import ReportRedaction
 from lab.plugin.retry import (
@@ -111,6 +112,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "JSON lines to this file",
     )
     group.addoption(
+        "--lab-run-id",
+        default=None,
+        help="publish this run's progress under this id in the farm's store (`lab run` "
+        "names its runs; the dashboard shows them)",
+    )
+    group.addoption(
         "--update-goldens",
         action="store_true",
         help="record goldens instead of comparing; lists what changed for review",
@@ -133,6 +140,11 @@ def pytest_configure(config: pytest.Config) -> None:
         "(fixtures/certification/)",
     )
     record.configure(config)
+    run_id = config.getoption("--lab-run-id")
+    if run_id and not hasattr(config, "workerinput"):  # the controller counts for all
+        store = lab_session(config).leases
+        paths = [str(a) for a in config.args]
+        config.pluginmanager.register(RunProgress(store, run_id, paths), "tos-lab-progress")
     config.addinivalue_line(
         "markers",
         "devices(**roles): several devices at once, role=class[:capabilities] "
@@ -245,7 +257,9 @@ def _open(
     lease: Lease | None = None,
 ) -> Iterator[Dut]:
     if lease is None:
-        lease = session.leases.acquire(device.id, session.holder, session.lease_timeout)
+        lease = session.leases.acquire(
+            device.id, session.holder, session.lease_timeout, _test_id(request.node)
+        )
     session.keeper.hold(lease)
     config = request.config
     goldens = Path(config.getoption("--goldens"))
@@ -291,7 +305,7 @@ def dut(request: pytest.FixtureRequest) -> Iterator[Dut]:
         return
     refused: set[str] = set()
     while True:  # a pool device that fails its check is passed over, not the test
-        device, lease = take_free(session, candidates, refused)
+        device, lease = take_free(session, candidates, _test_id(request.node), refused)
         opening = _open(session, request, device, lease)
         try:
             opened = next(opening)
@@ -305,6 +319,13 @@ def dut(request: pytest.FixtureRequest) -> Iterator[Dut]:
         finally:
             opening.close()
         return
+
+
+def _test_id(item: pytest.Item) -> str:
+    """The test's id as the user wrote it (xdist's loadgroup appends `@group`)."""
+    group = item.get_closest_marker("xdist_group")
+    suffix = f"@{group.args[0]}" if group and group.args else ""
+    return item.nodeid.removesuffix(suffix) if suffix else item.nodeid
 
 
 def _label(request: pytest.FixtureRequest, device: Device) -> None:

@@ -69,7 +69,7 @@ def usable(session: LabSession, device_id: str) -> bool:
 
 
 def take_free(
-    session: LabSession, ids: list[str], refused: set[str] = frozenset()
+    session: LabSession, ids: list[str], purpose: str, refused: set[str] = frozenset()
 ) -> tuple[Device, Lease]:
     """The first usable device of `ids` whose lease is free, leased: a pool of devices of
     one model (--shard), or the candidates to run a test again elsewhere, share the tests
@@ -86,7 +86,7 @@ def take_free(
             )
         for device_id in candidates:
             try:
-                lease = session.leases.acquire(device_id, session.holder, 0.05)
+                lease = session.leases.acquire(device_id, session.holder, 0.05, purpose)
             except LeaseTimeout:
                 continue
             return session.inventory.device(device_id), lease

@@ -26,6 +26,7 @@ class RunPlan:
     keyword: str | None = None
     test_timeout: float = 300.0
     extra: tuple[str, ...] = ()
+    run_id: str = ""  # its progress is published under this id (the dashboard)
 
     @property
     def results(self) -> Path:
@@ -66,6 +67,8 @@ class RunPlan:
             args += ["--device", device]
         if self.keyword:
             args += ["-k", self.keyword]
+        if self.run_id:
+            args += ["--lab-run-id", self.run_id]
         return args + list(self.extra)
 
 

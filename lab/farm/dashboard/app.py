@@ -1,0 +1,111 @@
+"""The dashboard's HTTP side: the page, the farm as JSON, a server-sent event stream that
+pushes the farm whenever it changes (the books are read every POLL seconds), thumbnails,
+and quarantine/release behind a bearer token. No front-end build step: one HTML file."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+from collections.abc import AsyncIterator
+from importlib.resources import files
+from typing import Annotated
+
+from fastapi import FastAPI, Header, HTTPException, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse
+from fastapi.sse import EventSourceResponse, ServerSentEvent
+from pydantic import BaseModel, Field
+
+from lab.errors import LabError
+from lab.farm.dashboard.snapshot import farm_snapshot
+from lab.farm.dashboard.thumbnails import Thumbnails
+from lab.farm.health import Health, HealthRecord
+from lab.farm.leases import LeaseStore
+from lab.inventory import Inventory
+
+POLL = 0.2  # seconds between reads of the books: a change reaches the page well within 1 s
+KEEPALIVE = 15.0
+
+
+class Quarantine(BaseModel):
+    why: Annotated[str, Field(min_length=1, max_length=500)]
+    retire: bool = False
+
+
+def create_app(
+    inventory: Inventory, store: LeaseStore, token: str, thumbnails: Thumbnails | None
+) -> FastAPI:
+    app = FastAPI(title="TOS+ farm", docs_url=None, redoc_url=None)
+    page = files("lab.farm.dashboard").joinpath("page.html").read_text()
+    ids = {d.id for d in inventory.devices}
+
+    def snapshot() -> dict:
+        return farm_snapshot(inventory, store, thumbnails.taken if thumbnails else {})
+
+    def authorized(authorization: str | None) -> None:
+        given = (authorization or "").removeprefix("Bearer ").strip()
+        if not given or not hmac.compare_digest(given.encode(), token.encode()):
+            raise HTTPException(401, "a valid token is needed (Authorization: Bearer ...)")
+
+    def known(device_id: str) -> None:
+        if device_id not in ids:
+            raise HTTPException(404, f"device_id: no device {device_id!r} in the inventory")
+
+    @app.get("/", response_class=HTMLResponse)
+    def index() -> str:
+        return page
+
+    @app.get("/api/farm")
+    def farm() -> dict:
+        try:
+            return snapshot()
+        except LabError as exc:
+            raise HTTPException(503, exc.message) from None
+
+    @app.get("/api/events", response_class=EventSourceResponse)
+    async def events() -> AsyncIterator[ServerSentEvent]:
+        last, quiet = None, 0.0
+        while True:
+            try:
+                now = await run_in_threadpool(snapshot)
+            except LabError as exc:
+                now = {"error": exc.message}
+            if now != last:
+                last, quiet = now, 0.0
+                yield ServerSentEvent(data=now, event="farm")
+            elif quiet >= KEEPALIVE:
+                quiet = 0.0
+                yield ServerSentEvent(comment="keepalive")
+            await asyncio.sleep(POLL)
+            quiet += POLL
+
+    @app.get("/api/devices/{device_id}/thumbnail.png")
+    def thumbnail(device_id: str) -> Response:
+        known(device_id)
+        image = thumbnails.images.get(device_id) if thumbnails else None
+        if image is None:
+            raise HTTPException(404, f"device_id: no thumbnail of {device_id} yet")
+        return Response(image, media_type="image/png", headers={"Cache-Control": "no-store"})
+
+    @app.post("/api/devices/{device_id}/quarantine")
+    def quarantine(
+        device_id: str, body: Quarantine, authorization: Annotated[str | None, Header()] = None
+    ) -> dict:
+        authorized(authorization)
+        known(device_id)
+        state = Health.RETIRED if body.retire else Health.MAINTENANCE
+        record = HealthRecord(device_id, state, body.why.strip(), "dashboard")
+        store.set_health(record)
+        return record.as_json()
+
+    @app.post("/api/devices/{device_id}/release")
+    def release(device_id: str, authorization: Annotated[str | None, Header()] = None) -> dict:
+        authorized(authorization)
+        known(device_id)
+        before = store.health(device_id)
+        record = HealthRecord(device_id, Health.UNKNOWN, f"released from {before.state.value}",
+                              "dashboard")  # fmt: skip
+        store.set_health(record)
+        return record.as_json()
+
+    return app
