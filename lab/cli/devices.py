@@ -9,7 +9,9 @@ from rich.table import Table
 
 from lab.cli.output import stdout
 from lab.errors import LabError
+from lab.farm.leases import open_store
 from lab.farm.probe import DeviceStatus, probe_farm
+from lab.farm.remote import with_exported
 from lab.inventory import DEFAULT_INVENTORY, DEVICE_CLASSES, load_inventory
 
 _STATE_STYLE = {"device": "green", "offline": "yellow", "unauthorized": "magenta", "absent": "red"}
@@ -48,6 +50,8 @@ def devices(
 ) -> None:
     """List the inventory's devices with their adb state and console."""
     inventory = load_inventory(inventory_path)
+    store = open_store(inventory.farm.lease_store, inventory.base_dir)
+    inventory = with_exported(inventory, store)  # and the devices other hosts export
     chosen = inventory.select(device_class=device_class)
     if not chosen:
         raise LabError(

@@ -1,4 +1,4 @@
-"""`lab farm up|down|health|quarantine|release|serve`: the farm's shared books (leases and
+"""`lab farm up|down|health|quarantine|release|serve|export`: the farm's shared books (leases and
 health), its Redis server and its live dashboard."""
 
 from __future__ import annotations
@@ -7,7 +7,9 @@ import getpass
 import json
 import os
 import secrets
+import signal
 import socket
+import threading
 import time
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from lab.errors import LabError
 from lab.farm import redis_server
 from lab.farm.health import Health, HealthRecord
 from lab.farm.leases import LeaseStore, open_store
+from lab.farm.remote import with_exported
 from lab.inventory import Inventory, load_inventory
 from lab.runtime import runtime_dir
 
@@ -33,8 +36,10 @@ def farm() -> None:
 
 
 def _store(inventory_path: str) -> tuple[Inventory, LeaseStore]:
+    """The inventory with the devices other hosts export, and the farm's store."""
     inventory = load_inventory(inventory_path)
-    return inventory, open_store(inventory.farm.lease_store, inventory.base_dir)
+    store = open_store(inventory.farm.lease_store, inventory.base_dir)
+    return with_exported(inventory, store), store
 
 
 def _redis_url(inventory: Inventory) -> str | None:
@@ -161,7 +166,8 @@ def serve(
     from lab.farm.dashboard.app import create_app
     from lab.farm.dashboard.thumbnails import Thumbnails
 
-    inventory, store = _store(inventory_path)
+    inventory = load_inventory(inventory_path)  # exported devices join as they come
+    store = open_store(inventory.farm.lease_store, inventory.base_dir)
     path = Path(token_file) if token_file else runtime_dir() / "dashboard.token"
     token = _token(path)
     shots = Thumbnails(inventory, store) if thumbnails else None
@@ -187,3 +193,42 @@ def _token(path: Path) -> str:
     if len(token) < 16:
         raise LabError(f"the token in {path} is too short (16 characters at least)")
     return token
+
+
+@farm.command()
+@inventory_option
+@click.option("--advertise", required=True, help="This host's address the farm reaches it on.")
+@click.option("--name", default=socket.gethostname(), show_default=True, help="Host name.")
+@click.option("--console-port", type=click.IntRange(1, 65000), default=7100, show_default=True,
+              help="First TCP port for the RFC 2217 consoles (one per device).")  # fmt: skip
+@click.option("--sim", is_flag=True, help="Start the inventory's virtual devices here too.")
+def export(inventory_path: str, advertise: str, name: str, console_port: int, sim: bool) -> None:
+    """Serve this host's devices to the farm: the adb server on --advertise, consoles
+    through ser2net as RFC 2217, registered in the farm's store until stopped."""
+    from lab.farm.export import Exporter
+
+    inventory = load_inventory(inventory_path)  # this host's own devices only
+    store = open_store(inventory.farm.lease_store, inventory.base_dir)
+    exporter = Exporter(inventory, store, advertise, name, console_port)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    started: list[str] = []
+    try:
+        stdout.print(exporter.serve_adb())
+        if sim:
+            from lab.sim import supervisor  # rule 1: only the CLI starts virtual devices
+
+            started = [d.id for d in inventory.devices if d.virtual]
+            supervisor.up(inventory, started)
+        for line in exporter.serve_consoles():
+            stdout.print(line)
+        stdout.print(f"exporting {len(inventory.devices)} devices as {name!r} to "
+                     f"{inventory.farm.lease_store} (Ctrl-C stops)")  # fmt: skip
+        exporter.keep_registered(stop)
+    finally:
+        exporter.stop()
+        if started:
+            from lab.sim import supervisor
+
+            supervisor.down(inventory, started)

@@ -13,6 +13,8 @@ from rich.table import Table
 from lab.cli.devices import inventory_option
 from lab.cli.output import stderr, stdout
 from lab.errors import LabError
+from lab.farm.leases import open_store
+from lab.farm.remote import with_exported
 from lab.inventory import DEVICE_CLASSES, Inventory, load_inventory
 from lab.report.html import generate
 from lab.report.summary import STATUSES, summarize
@@ -69,10 +71,12 @@ def run(
     for path in paths:
         if not Path(path).exists():
             raise LabError(f"no such test path: {path}")
-    chosen = inventory.select(device_class=device_class, ids=list(devices) or None)
+    own = {d.id for d in inventory.devices}  # exported ones run on their own hosts
+    farm = with_exported(inventory, open_store(inventory.farm.lease_store, inventory.base_dir))
+    chosen = farm.select(device_class=device_class, ids=list(devices) or None)
     if not chosen:
         raise LabError("no device matches --device/--device-class in " + str(inventory.path))
-    virtual = [d.id for d in chosen if d.virtual]
+    virtual = [d.id for d in chosen if d.virtual and d.id in own]
     if virtual and not no_sim:
         from lab.sim import supervisor  # rule 1: only the CLI starts virtual devices
 

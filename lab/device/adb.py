@@ -42,6 +42,8 @@ _LOST_WORDS = (
     "no devices",
     "device still",
     "connection",
+    "unreachable",  # the network to a remote adb server is gone
+    "no route to host",
 )
 
 

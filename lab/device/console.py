@@ -21,6 +21,15 @@ _BUFFER_LIMIT = 1 << 20
 _STATUS = re.compile(rb"LAB_RC:(\d+)")
 
 
+def serial_port(url: str, baud: int, timeout: float, write_timeout: float) -> serial.Serial:
+    """An open serial port by URL (a path, pty, rfc2217://, socket://). pyserial's RFC 2217
+    client refuses a write timeout; its writes go to a socket with its own timeout."""
+    extra = {} if url.startswith("rfc2217://") else {"write_timeout": write_timeout}
+    port = serial.serial_for_url(url, baudrate=baud, timeout=timeout, do_not_open=True, **extra)
+    port.open()
+    return port
+
+
 class Console:
     def __init__(
         self,
@@ -37,10 +46,7 @@ class Console:
         self.prompt = prompt
         log_path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._port = serial.serial_for_url(
-                url, baudrate=baud, timeout=0.1, write_timeout=open_timeout, do_not_open=True
-            )
-            self._port.open()
+            self._port = serial_port(url, baud, timeout=0.1, write_timeout=open_timeout)
         except (serial.SerialException, OSError, ValueError) as exc:
             raise DeviceError(device_id, f"open console {url}", str(exc)) from None
         self._log = open(log_path, "ab", buffering=0)  # noqa: SIM115 - closed in close()

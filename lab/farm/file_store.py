@@ -105,6 +105,27 @@ class FileLeaseStore:
                 continue  # being replaced right now
         return sorted(found, key=lambda r: r.get("started", 0), reverse=True)[:limit]
 
+    # -- exported hosts (one host's store: for a farm host on the same machine)
+    def register_host(self, host: dict, ttl: float) -> None:
+        folder = self.folder / "hosts"
+        folder.mkdir(exist_ok=True)
+        _write(folder / f"{_safe(host['name'])}.json",
+               json.dumps({**host, "expires": time.time() + ttl}))  # fmt: skip
+
+    def unregister_host(self, name: str) -> None:
+        (self.folder / "hosts" / f"{_safe(name)}.json").unlink(missing_ok=True)
+
+    def hosts(self) -> list[dict]:
+        found = []
+        for path in sorted((self.folder / "hosts").glob("*.json")):
+            try:
+                host = json.loads(path.read_text())
+            except (OSError, ValueError):
+                continue
+            if host.get("expires", 0) > time.time():
+                found.append(host)
+        return found
+
     # -- health
     def health(self, device_id: str) -> HealthRecord:
         try:

@@ -60,6 +60,9 @@ class LeaseStore(Protocol):
     ) -> HealthRecord: ...  # an automatic change: never overrides a person's maintenance
     def publish_run(self, run: dict) -> None: ...  # a run's progress (id, counts, state)
     def runs(self, limit: int = 10) -> list[dict]: ...  # the latest runs, newest first
+    def register_host(self, host: dict, ttl: float) -> None: ...  # `lab farm export`'s
+    def unregister_host(self, name: str) -> None: ...
+    def hosts(self) -> list[dict]: ...  # exported hosts whose registration is alive
 
 
 def holder_name(worker: str = "") -> str:

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 import serial
 
 from lab.device.adb_server import AdbServer
+from lab.device.console import serial_port
 from lab.errors import LabError
 from lab.inventory import Device, Inventory
 from lab.runtime import pid_alive, read_sim_records
@@ -98,15 +99,7 @@ def _console(device: Device, sims: dict[str, dict], timeout: float) -> tuple[str
             return None, "not running", "virtual device is not up (`lab sim up`)"
         url = str(record["console"])
     try:
-        port = serial.serial_for_url(
-            url,
-            baudrate=device.console.baud,
-            timeout=timeout,
-            write_timeout=timeout,
-            do_not_open=True,
-        )
-        port.open()
-        port.close()
+        serial_port(url, device.console.baud, timeout, timeout).close()
     except (serial.SerialException, OSError, ValueError) as exc:
         return url, "fails", str(exc)
     return url, "opens", ""

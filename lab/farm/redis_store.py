@@ -154,6 +154,21 @@ class RedisLeaseStore:
             self._call("drop old runs", lambda: self.client.hdel(_key("runs"), *stale))
         return found[:limit]
 
+    # -- exported hosts: a key each, alive while `lab farm export` renews it
+    def register_host(self, host: dict, ttl: float) -> None:
+        self._call("register a host", lambda: self.client.set(
+            _key("host", host["name"]), json.dumps(host), px=int(ttl * 1000)))  # fmt: skip
+
+    def unregister_host(self, name: str) -> None:
+        self._call("unregister a host", lambda: self.client.delete(_key("host", name)))
+
+    def hosts(self) -> list[dict]:
+        def read() -> list[dict]:
+            keys = sorted(self.client.scan_iter(match=_key("host", "*"), count=100))
+            return [json.loads(v) for v in self.client.mget(keys) if v] if keys else []
+
+        return self._call("read hosts", read)
+
     # -- health
     def health(self, device_id: str) -> HealthRecord:
         text = self._call("read health", lambda: self.client.get(_key("health", device_id)))

@@ -211,6 +211,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    session = item.config.stash.get(SESSION_KEY, None)
+    if session is None:
+        return (yield)
+    with session.watchdog.armed():
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
     if call.excinfo is None or report.when not in ("setup", "call"):
@@ -277,11 +286,13 @@ def _open(
     span = Span(dut)
     try:
         ready(session, dut)
+        session.watchdog.watch(dut)
         span.start()
         request.node.stash.setdefault(SPANS, []).append(span)
         yield dut
     finally:
         try:
+            session.watchdog.unwatch(dut)
             span.stop()
         finally:
             dut.close()

@@ -11,7 +11,9 @@ from lab.device.health import HealthReport
 from lab.errors import LabError
 from lab.farm.keeper import LeaseKeeper
 from lab.farm.leases import LeaseStore, holder_name, open_store
+from lab.farm.remote import with_exported
 from lab.inventory import Device, Inventory, load_inventory
+from lab.plugin.watchdog import Watchdog
 
 SESSION_KEY = pytest.StashKey["LabSession"]()
 
@@ -29,6 +31,7 @@ class LabSession:
     lost: dict[str, str] = field(default_factory=dict)  # device id -> why
     health: dict[str, HealthReport] = field(default_factory=dict)  # last check per device
     keeper: LeaseKeeper = field(init=False)  # heartbeats and fencing for this process's leases
+    watchdog: Watchdog = field(default_factory=Watchdog)  # notices remote devices vanish
 
     def __post_init__(self) -> None:
         self.keeper = LeaseKeeper(self.leases)
@@ -40,6 +43,8 @@ def lab_session(config: pytest.Config) -> LabSession:
         return config.stash[SESSION_KEY]
     try:
         inventory = load_inventory(config.getoption("--inventory"))
+        leases = open_store(inventory.farm.lease_store, inventory.base_dir)
+        inventory = with_exported(inventory, leases)  # devices other hosts export
     except LabError as exc:
         raise pytest.UsageError(str(exc)) from None
     devices = inventory.select(
@@ -61,10 +66,6 @@ def lab_session(config: pytest.Config) -> LabSession:
     given = config.getoption("--lab-report-dir")
     report_dir = Path(given).resolve() if given else inventory.resolve(inventory.farm.report_dir)
     worker = getattr(config, "workerinput", {}).get("workerid", "")
-    try:
-        leases = open_store(inventory.farm.lease_store, inventory.base_dir)
-    except LabError as exc:
-        raise pytest.UsageError(str(exc)) from None
     session = LabSession(
         inventory=inventory,
         devices=devices,

@@ -21,6 +21,7 @@ from lab.farm.dashboard.snapshot import farm_snapshot
 from lab.farm.dashboard.thumbnails import Thumbnails
 from lab.farm.health import Health, HealthRecord
 from lab.farm.leases import LeaseStore
+from lab.farm.remote import with_exported
 from lab.inventory import Inventory
 
 POLL = 0.2  # seconds between reads of the books: a change reaches the page well within 1 s
@@ -37,7 +38,6 @@ def create_app(
 ) -> FastAPI:
     app = FastAPI(title="TOS+ farm", docs_url=None, redoc_url=None)
     page = files("lab.farm.dashboard").joinpath("page.html").read_text()
-    ids = {d.id for d in inventory.devices}
 
     def snapshot() -> dict:
         return farm_snapshot(inventory, store, thumbnails.taken if thumbnails else {})
@@ -48,7 +48,7 @@ def create_app(
             raise HTTPException(401, "a valid token is needed (Authorization: Bearer ...)")
 
     def known(device_id: str) -> None:
-        if device_id not in ids:
+        if device_id not in {d.id for d in with_exported(inventory, store).devices}:
             raise HTTPException(404, f"device_id: no device {device_id!r} in the inventory")
 
     @app.get("/", response_class=HTMLResponse)

@@ -4,12 +4,13 @@ lease holder and test, and the latest runs with their progress."""
 from __future__ import annotations
 
 from lab.farm.leases import LeaseStore
+from lab.farm.remote import with_exported
 from lab.inventory import Inventory
 
 
 def farm_snapshot(inventory: Inventory, store: LeaseStore, thumbs: dict[str, float]) -> dict:
     devices = []
-    for device in inventory.devices:
+    for device in with_exported(inventory, store).devices:
         health, lease = store.health(device.id), store.holder(device.id)
         devices.append({
             "id": device.id,

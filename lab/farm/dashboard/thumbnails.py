@@ -4,6 +4,7 @@ each bounded by a timeout; a device that does not answer keeps its last thumbnai
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 import threading
 import time
@@ -16,6 +17,7 @@ import numpy as np
 from lab.device.dut import Dut
 from lab.errors import LabError
 from lab.farm.leases import LeaseStore
+from lab.farm.remote import with_exported
 from lab.inventory import Inventory
 
 WIDTH = 160
@@ -26,8 +28,9 @@ class Thumbnails:
     def __init__(self, inventory: Inventory, store: LeaseStore, interval: float = INTERVAL):
         self.store = store
         self.interval = interval
-        logs = Path(tempfile.mkdtemp(prefix="lab-dashboard-"))
-        self.duts = {d.id: Dut(d, inventory.farm, logs, timeout=5.0) for d in inventory.devices}
+        self.inventory = inventory
+        self.logs = Path(tempfile.mkdtemp(prefix="lab-dashboard-"))
+        self.duts: dict[str, Dut] = {}
         self.images: dict[str, bytes] = {}
         self.taken: dict[str, float] = {}
         self._stop = threading.Event()
@@ -40,9 +43,13 @@ class Thumbnails:
         self._stop.set()
 
     def _loop(self) -> None:
-        with ThreadPoolExecutor(max_workers=max(1, min(8, len(self.duts)))) as pool:
+        with ThreadPoolExecutor(max_workers=8) as pool:
             while not self._stop.is_set():
-                list(pool.map(self._take, self.duts.values()))
+                with contextlib.suppress(LabError):  # the store is away: the same devices
+                    for device in with_exported(self.inventory, self.store).devices:
+                        if device.id not in self.duts:  # a host exported it since
+                            self.duts[device.id] = Dut(device, self.inventory.farm, self.logs, 5.0)
+                list(pool.map(self._take, list(self.duts.values())))
                 self._stop.wait(self.interval)
 
     def _take(self, dut: Dut) -> None:

@@ -1,0 +1,168 @@
+"""`lab farm export`: a host serves its devices to the farm (labgrid's exporter; the farm's
+store is the coordinator's book). Its adb server listens on the host's address, every
+console is served by ser2net as RFC 2217, and the devices are registered in the store with
+those addresses, renewed each third of the TTL: controllers reach them only that way, and
+a host that dies drops out when its registration expires."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from lab.device.adb_server import AdbServer, adb_binary
+from lab.errors import LabError
+from lab.farm.leases import LeaseStore
+from lab.inventory import Device, Inventory
+from lab.runtime import read_sim_records
+
+
+class Exporter:
+    def __init__(
+        self,
+        inventory: Inventory,
+        store: LeaseStore,
+        advertise: str,
+        name: str,
+        console_port: int = 7100,
+    ) -> None:
+        self.inventory = inventory
+        self.store = store
+        self.advertise = advertise
+        self.name = name
+        self.console_port = console_port
+        self.ttl = store.ttl or 15.0
+        self.adb_port = AdbServer(inventory.farm.adb_server).port
+        self.consoles: dict[str, int] = {}  # device id -> its RFC 2217 port
+        self._adb: subprocess.Popen | None = None
+        self._ser2net: subprocess.Popen | None = None
+        self._folder = Path(tempfile.mkdtemp(prefix="lab-export-"))
+
+    @property
+    def adb_address(self) -> str:
+        return f"{self.advertise}:{self.adb_port}"
+
+    # -- the adb server, on the host's address
+    def serve_adb(self) -> str:
+        served = AdbServer(self.adb_address, timeout=2.0)
+        if served.reachable():
+            return f"adb server {self.adb_address} (already listening)"
+        if AdbServer(f"127.0.0.1:{self.adb_port}", timeout=2.0).reachable():
+            raise LabError(
+                f"an adb server on port {self.adb_port} listens on loopback only",
+                hint="stop it (`adb kill-server`); export starts one for the network",
+            )
+        self._adb = subprocess.Popen(
+            [adb_binary(), "-a", "-P", str(self.adb_port), "nodaemon", "server"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+        _wait(lambda: served.reachable(), 15.0, f"adb server on {self.adb_address}")
+        return f"adb server {self.adb_address} (started, pid {self._adb.pid})"
+
+    # -- consoles through ser2net
+    def serve_consoles(self) -> list[str]:
+        sims = read_sim_records()
+        lines, said = [], []
+        for n, device in enumerate(d for d in self.inventory.devices if d.console):
+            path = _serial_path(device, sims)
+            port = self.console_port + n
+            self.consoles[device.id] = port
+            lines += [
+                f"connection: &{device.id}",
+                f"  accepter: telnet(rfc2217),tcp,{self.advertise},{port}",
+                f"  connector: serialdev,{path},{device.console.baud}n81,local",
+                "  options:",
+                "    kickolduser: true",
+            ]
+            said.append(f"{device.id} console {path} -> rfc2217://{self.advertise}:{port}")
+        if not lines:
+            return said
+        binary = shutil.which("ser2net")
+        if binary is None:
+            raise LabError("ser2net is not installed", hint="apt-get install ser2net (make does)")
+        config = self._folder / "ser2net.yaml"
+        config.write_text("\n".join(lines) + "\n")
+        self._ser2net = subprocess.Popen(
+            [binary, "-n", "-u", "-c", str(config), "-P", str(self._folder / "ser2net.pid")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        )  # fmt: skip
+        for port in self.consoles.values():
+            _wait(lambda p=port: _listening(self.advertise, p), 10.0, f"ser2net on port {port}")
+        return said
+
+    # -- the registration
+    def record(self) -> dict:
+        return {
+            "name": self.name,
+            "adb_server": self.adb_address,
+            "devices": [self._exported(d) for d in self.inventory.devices],
+            "at": time.time(),
+        }
+
+    def _exported(self, device: Device) -> dict:
+        data = device.model_dump(by_alias=True, exclude_none=True, mode="json")
+        data["adb"]["server"] = self.adb_address
+        if device.id in self.consoles:
+            # ser2net does not answer SET_CONTROL (DTR/RTS) for a line without modem control
+            # (a pty, a 3-wire UART): pyserial would wait for it and give up
+            port = self.consoles[device.id]
+            data["console"]["url"] = f"rfc2217://{self.advertise}:{port}?ign_set_control"
+        data["location"] = {**data.get("location", {}), "host": self.name}
+        return data
+
+    def keep_registered(self, stop: threading.Event) -> None:
+        """Register now and every third of the TTL until `stop` is set; a store that is
+        away for a while is tried again (the registration lapses meanwhile)."""
+        while not stop.is_set():
+            with contextlib.suppress(LabError):  # the next beat tries again
+                self.store.register_host(self.record(), self.ttl)
+            stop.wait(self.ttl / 3)
+
+    def stop(self) -> None:
+        """Unregister, then stop what this exporter started (never throws)."""
+        with contextlib.suppress(LabError):  # else it lapses by itself within the TTL
+            self.store.unregister_host(self.name)
+        for process in (self._ser2net, self._adb):
+            if process and process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+        shutil.rmtree(self._folder, ignore_errors=True)
+
+
+def _serial_path(device: Device, sims: dict[str, dict]) -> str:
+    url = device.console.url if device.console else ""
+    if url == "pty":
+        record = sims.get(device.id)
+        if not record or not record.get("console"):
+            raise LabError(
+                f"{device.id}: its virtual console is not up",
+                hint="start the devices first (`lab sim up`), or export with --sim",
+            )
+        return str(record["console"])
+    if "://" in url:
+        raise LabError(f"{device.id}: console {url} is already on the network: not re-exported")
+    return url
+
+
+def _listening(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1.0):
+            return True
+    except OSError:
+        return False
+
+
+def _wait(ready, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not ready():
+        if time.monotonic() > deadline:
+            raise LabError(f"{what} did not come up within {timeout:g} s")
+        time.sleep(0.1)

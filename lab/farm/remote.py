@@ -1,0 +1,42 @@
+"""Devices on other hosts: what `lab farm export` registered in the farm's store, joined to
+an inventory. A registration lives while its exporter renews it; a host that goes away
+takes its devices out of the next run (a run already going finds them lost)."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+from lab.errors import LabError
+from lab.farm.leases import LeaseStore
+from lab.inventory import Device, Inventory
+
+
+def exported_devices(store: LeaseStore) -> list[Device]:
+    devices = []
+    for host in store.hosts():
+        for data in host.get("devices", []):
+            try:
+                devices.append(Device.model_validate(data))
+            except ValidationError as exc:
+                raise LabError(
+                    f"host {host.get('name')!r} registered a device the inventory schema "
+                    f"refuses: {exc.errors()[0]['msg']} ({data.get('id')})",
+                    hint="update the lab on that host, then export again",
+                ) from None
+    return devices
+
+
+def with_exported(inventory: Inventory, store: LeaseStore) -> Inventory:
+    """The inventory's own devices, then those exported to the farm (an id the
+    inventory has already is an error: two devices would answer to one name)."""
+    extra = exported_devices(store)
+    if not extra:
+        return inventory
+    own = {d.id for d in inventory.devices}
+    clash = sorted(own & {d.id for d in extra})
+    if clash:
+        raise LabError(
+            f"exported devices {', '.join(clash)} have the ids of devices in {inventory.path}",
+            hint="rename them in the exporting host's inventory",
+        )
+    return inventory.model_copy(update={"devices": [*inventory.devices, *extra]})
