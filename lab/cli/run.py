@@ -13,6 +13,7 @@ from rich.table import Table
 from lab.cli.devices import inventory_option
 from lab.cli.output import stderr, stdout
 from lab.errors import LabError
+from lab.farm import redis_server
 from lab.farm.leases import open_store
 from lab.farm.remote import with_exported
 from lab.inventory import DEVICE_CLASSES, Inventory, load_inventory
@@ -71,6 +72,7 @@ def run(
     for path in paths:
         if not Path(path).exists():
             raise LabError(f"no such test path: {path}")
+    _start_store(inventory)
     own = {d.id for d in inventory.devices}  # exported ones run on their own hosts
     farm = with_exported(inventory, open_store(inventory.farm.lease_store, inventory.base_dir))
     chosen = farm.select(device_class=device_class, ids=list(devices) or None)
@@ -108,6 +110,16 @@ def run(
             )
         stdout.print(f"[bold]Allure report:[/] {index}")
     raise SystemExit(code)
+
+
+def _start_store(inventory: Inventory) -> None:
+    """A Redis lease store on this host, started when down (as `lab farm up` would); one
+    on another host is that host's to run."""
+    url = inventory.farm.lease_store
+    if not url.startswith(("redis://", "rediss://")) or redis_server.running(url):
+        return
+    if redis_server.address(url)[0] in ("127.0.0.1", "localhost", "::1"):
+        stdout.print(redis_server.up(url))
 
 
 def _start_services(inventory: Inventory) -> None:

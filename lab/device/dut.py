@@ -52,6 +52,7 @@ class Dut:
                 self.adb.timeout,
                 touch=self.info.has("touch"),
                 find_image=lambda template, timeout: self.screen.wait_image(template, timeout),
+                before_operation=lambda operation: self.adb.before_operation(operation),
             )
         return self._ui
 

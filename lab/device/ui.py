@@ -51,12 +51,14 @@ class Ui:
         *,
         touch: bool = True,
         find_image: Callable[[Any, float], Any] | None = None,
+        before_operation: Callable[[str], None] | None = None,
     ) -> None:
         """`find_image(template, timeout)`: what tap_image taps (the Dut's screen layer
         waiting for the image); `touch`: whether the device has a touch screen."""
         self.device_id = device_id
         self._touch = touch
         self._find_image = find_image
+        self._before = before_operation  # a lease's fencing check, as on Adb
         self._client = client
         self._serial = serial
         self._server = server
@@ -86,6 +88,8 @@ class Ui:
         connection or a timeout. An action is never sent twice unless it provably never
         reached the agent: a timed-out tap may have happened, and on a payment screen a
         second tap is a second payment."""
+        if self._before:
+            self._before(operation)
         try:
             return action(self.d)
         except u2.UiObjectNotFoundError as exc:

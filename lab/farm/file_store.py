@@ -63,6 +63,8 @@ class FileLeaseStore:
         return lease
 
     def release(self, lease: Lease) -> None:
+        if not self.renew(lease):
+            return  # a stale lease (a later one holds the device): nothing of it is left
         self._log("release", lease.device_id, lease.holder, lease.token)
         self._record(lease.device_id).unlink(missing_ok=True)
         self._lock(lease.device_id).release()

@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 
 from lab.device.dut import Dut
-from lab.device.errors import DeviceError
+from lab.errors import LabError
 
 
 class Attach:
@@ -62,11 +62,11 @@ class Span:
         if not lost:  # a lost device cannot answer: do not spend the timeouts on it
             try:
                 attach.png(f"{name} screenshot", self.dut.screenshot_png(timeout=10))
-            except DeviceError as exc:
+            except LabError as exc:  # a device error, or our lease gone (fencing)
                 attach.text(f"{name} screenshot unavailable", str(exc))
             try:
                 attach.xml(f"{name} ui hierarchy", self.dut.hierarchy())
-            except DeviceError as exc:
+            except LabError as exc:  # a device error, or our lease gone (fencing)
                 attach.text(f"{name} ui hierarchy unavailable", str(exc))
         for service_name, service in self.dut.services.items():
             text = service.excerpt(self.marks.get(service_name, 0))

@@ -30,6 +30,7 @@ class LabSession:
     recovery_timeout: float = 60.0  # how long a device lost mid-run is waited for
     lost: dict[str, str] = field(default_factory=dict)  # device id -> why
     health: dict[str, HealthReport] = field(default_factory=dict)  # last check per device
+    last_device: str = ""  # the pool device this process took last (it is tried first)
     keeper: LeaseKeeper = field(init=False)  # heartbeats and fencing for this process's leases
     watchdog: Watchdog = field(default_factory=Watchdog)  # notices remote devices vanish
 

@@ -1,4 +1,5 @@
-"""The test farm's devices with their books in a real Redis (started by `lab farm up`)."""
+"""A real Redis for the farm's books (started by `lab farm up`), and a pool of four
+identical watches beside the test farm, with file or Redis leases."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from tests.farm import REDIS_PORT, Farm
 
 
 @pytest.fixture(scope="session")
-def redis_farm(farm: Farm):
-    shared = farm.with_store(f"redis://127.0.0.1:{REDIS_PORT}/0?ttl=4", "redis-farm")
+def redis_url(home: Farm):
+    """A real redis-server for the session (`lab farm up`; stopped at the end), TTL 4 s."""
+    shared = home.with_store(f"redis://127.0.0.1:{REDIS_PORT}/0?ttl=4", "redis-farm")
     shared.lab("farm", "up", "--inventory", str(shared.inventory))
-    yield shared
+    yield f"redis://127.0.0.1:{REDIS_PORT}/0?ttl=4"
     shared.lab("farm", "down", "--inventory", str(shared.inventory), check=False)
 
 
@@ -30,9 +32,6 @@ def pool(farm: Farm):
 
 
 @pytest.fixture(scope="session")
-def redis_pool(pool: Farm):
-    """The same four watches with their books in Redis (`lab farm up`), TTL 4 s."""
-    shared = pool.with_store(f"redis://127.0.0.1:{REDIS_PORT}/1?ttl=4", "redis-pool")
-    shared.lab("farm", "up", "--inventory", str(shared.inventory))
-    yield shared
-    shared.lab("farm", "down", "--inventory", str(shared.inventory), check=False)
+def redis_pool(pool: Farm, redis_url: str):
+    """The same four watches with their books in Redis (db 1 of the session's server)."""
+    return pool.with_store(redis_url.replace("/0?", "/1?"), "redis-pool")

@@ -1,16 +1,20 @@
 """Two `lab run` controllers share one farm of four watches through Redis leases: no device
 is ever held by both; when one controller is killed its leases expire within the TTL and
-the other takes the devices and finishes."""
+the other takes the devices and finishes; a controller frozen past its TTL finds its lease
+taken (fencing) and its next device operation is refused."""
 
 from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import time
 
 from lab.farm.leases import overlaps
 from lab.farm.redis_store import RedisLeaseStore
-from tests.harness.runs import results
+from lab.report.categories import category_of
+from tests.farm import LAB
+from tests.harness.runs import results, write_suite
 from tests.shared_farm.pool import run_pool
 
 TTL = 4.0
@@ -64,3 +68,47 @@ def test_a_killed_controllers_leases_expire_and_the_other_takes_the_devices(redi
     for event in expired:  # noticed by the survivor once the TTL had run out, not before
         assert event["t"] - killed_at <= TTL + 5, event
     assert all(r["status"] == "passed" for r in results(tmp_path / "survivor"))
+
+
+PAUSED_HOLDER = """
+import os, time
+from pathlib import Path
+
+def test_holds_its_device_for_a_while(dut):
+    Path(os.environ["HOLDING_MARK"]).write_text(dut.id)
+    for _ in range(60):
+        assert dut.shell("echo tick").stdout.strip() == "tick"
+        time.sleep(0.25)
+"""
+
+
+def test_a_paused_controller_whose_lease_expired_cannot_act_on_the_device(redis_pool, tmp_path):
+    store = _store(redis_pool)
+    suite = write_suite(tmp_path / "suite", PAUSED_HOLDER)
+    mark = tmp_path / "holding"
+    reports = tmp_path / "reports"
+    args = ["run", str(suite), "--inventory", str(redis_pool.inventory), "--device", "p-1",
+            "--report-dir", str(reports), "--no-sim"]  # fmt: skip
+    paused = subprocess.Popen([LAB, *args], env={**redis_pool.env, "HOLDING_MARK": str(mark)},
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              start_new_session=True)  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not mark.exists():
+        assert paused.poll() is None and time.monotonic() < deadline, paused.stdout.read()
+        time.sleep(0.1)
+    stale = store.holder("p-1")
+    os.killpg(paused.pid, signal.SIGSTOP)  # a frozen controller: no heartbeat, no action
+    try:
+        mine = store.acquire("p-1", "the next controller", timeout=TTL + 5)
+    finally:
+        os.killpg(paused.pid, signal.SIGCONT)
+    try:
+        output = paused.communicate(timeout=120)[0]
+    finally:
+        store.release(mine)
+    assert mine.token > stale.token
+    [result] = results(reports)
+    assert paused.returncode == 1, output[-2000:]
+    assert result["status"] == "broken" and category_of(result) == "Lab infrastructure"
+    message = result["statusDetails"]["message"]
+    assert "refused" in message and "the next controller holds it now" in message, message
