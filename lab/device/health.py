@@ -1,6 +1,7 @@
 """A device's health check: a few seconds that say whether tests can run on it — adb sees
-it, its shell answers, it has booted, a screenshot decodes, its console answers (when it
-has one). Each step says what it found; a failed step skips what depends on it."""
+it, its shell answers, it has booted, a screenshot decodes, its UI agent (uiautomator2)
+answers, its console answers (when it has one). Each step says what it found; a failed
+step skips what depends on it."""
 
 from __future__ import annotations
 
@@ -95,6 +96,10 @@ def check_health(dut: Dut, timeout: float = 5.0) -> HealthReport:
         image = dut.screenshot(timeout=timeout)
         return f"{image.shape[1]}x{image.shape[0]} decodes"
 
+    def ui_agent() -> str:
+        # uiautomator2's agent: started on first use, as a UI test would (then ~50 ms)
+        return f"answers (top app {dut.ui.info.get('currentPackageName', '?')})"
+
     def console() -> str:
         status, output = dut.console.run_status("echo lab-health", timeout=timeout)
         if status != 0 or "lab-health" not in output:
@@ -103,6 +108,7 @@ def check_health(dut: Dut, timeout: float = 5.0) -> HealthReport:
 
     if step("adb", adb_state) and step("shell", shell):
         step("screenshot", screenshot)
+        step("ui agent", ui_agent)
     if dut.has_console:
         step("console", console)
     return report

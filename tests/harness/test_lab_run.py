@@ -146,9 +146,13 @@ def test_a_device_killed_mid_run(farm, tmp_path):
     killed_at = time.time()
     output, _ = run.communicate(timeout=180)
     try:
-        assert run.returncode == 1, output[-3000:]
-        by_device = {labels(r, "parentSuite")[0]: r for r in results(reports)}
+        # its test ran again on the other phone and passed (tests/shared_farm/
+        # test_retry_elsewhere.py has the rules); the lost attempt is reported too
+        assert run.returncode == 0, output[-3000:]
+        found = sorted(results(reports), key=lambda r: r["start"])
+        by_device = {labels(r, "parentSuite")[0]: r for r in found}
         assert set(by_device) == set(devices)  # every result is on disk
+        assert [labels(r, "parentSuite")[0] for r in found].count("t-phone") == 2
         lost = by_device["t-spare"]
         assert lost["status"] in ("failed", "broken")
         message = lost["statusDetails"]["message"]

@@ -47,11 +47,11 @@ def test_two_controllers_never_overlap(redis_pool, tmp_path):
 def test_a_killed_controllers_leases_expire_and_the_other_takes_the_devices(redis_pool, tmp_path):
     store = _store(redis_pool)
     start = len(store.events())
-    doomed = run_pool(redis_pool, tmp_path / "doomed", tests=40, workers=4, popen=True)
+    doomed = run_pool(redis_pool, tmp_path / "doomed", tests=30, workers=2, popen=True)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:  # until the doomed controller holds devices
         held = [e for e in store.events()[start:] if e["event"] == "acquire"]
-        if len(held) >= 4:
+        if len(held) >= 2:
             break
         time.sleep(0.2)
     os.killpg(doomed.pid, signal.SIGKILL)  # lab run, pytest and its workers: no goodbye
@@ -59,7 +59,7 @@ def test_a_killed_controllers_leases_expire_and_the_other_takes_the_devices(redi
     doomed.wait(timeout=30)
     holding = {d: store.holder(d) for d in ("p-1", "p-2", "p-3", "p-4")}
     assert any(holding.values()), "the killed controller held no lease"
-    survivor = run_pool(redis_pool, tmp_path / "survivor", tests=8, workers=4)
+    survivor = run_pool(redis_pool, tmp_path / "survivor", tests=6, workers=2)
     assert survivor.returncode == 0, survivor.stdout[-3000:]
     events = store.events()[start:]
     assert overlaps(events) == []
@@ -111,4 +111,7 @@ def test_a_paused_controller_whose_lease_expired_cannot_act_on_the_device(redis_
     assert paused.returncode == 1, output[-2000:]
     assert result["status"] == "broken" and category_of(result) == "Lab infrastructure"
     message = result["statusDetails"]["message"]
-    assert "refused" in message and "the next controller holds it now" in message, message
+    # refused by the heartbeat's finding or by the check before the operation, whichever
+    # came first: either way before the operation reached the device
+    assert "refused" in message, message
+    assert "the next controller holds it now" in message or "taken over" in message, message

@@ -17,12 +17,12 @@ def _devices(reports) -> Counter:
 def test_one_of_four_faulted_for_the_whole_run_completes_on_three(pool, tmp_path):
     pool.fault("p-2", "drop-adb")
     try:
-        done = run_pool(pool, tmp_path / "reports", tests=12, workers=4)
+        done = run_pool(pool, tmp_path / "reports", tests=10, workers=4)
     finally:
         pool.fault("p-2", "all", "--clear")
     found = results(tmp_path / "reports")
     assert done.returncode == 0, done.stdout[-3000:]
-    assert len(found) == 12 and all(r["status"] == "passed" for r in found)
+    assert len(found) == 10 and all(r["status"] == "passed" for r in found)
     by_device = _devices(tmp_path / "reports")
     assert set(by_device) == {"p-1", "p-3", "p-4"}, by_device
     health = pool.health()
