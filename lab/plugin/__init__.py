@@ -21,7 +21,6 @@ from lab.device.dut import Dut
 from lab.device.errors import DeviceUnavailable
 from lab.device.factory import open_dut
 from lab.errors import Category, LabError
-from lab.farm.health import Health
 from lab.farm.leases import Lease
 from lab.inventory import Device, Inventory
 from lab.plugin import record
@@ -33,10 +32,9 @@ from lab.plugin.readiness import ready, take_free
 from lab.plugin.redaction import ReportRedaction
 from lab.plugin.retry import (
     ELSEWHERE,
-    LOST,
+    note_if_lost,
     pytest_report_teststatus,
     pytest_runtest_protocol,
-    vanished,
 )
 from lab.plugin.selection import assign_roles, matching, need_of, why_none
 from lab.plugin.session import SESSION_KEY, LabSession, lab_session
@@ -227,20 +225,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     session = item.config.stash.get(SESSION_KEY, None)
     error = call.excinfo.value
     spans = item.stash.get(SPANS, [])
-    lost = (
-        session is not None
-        and report.when == "call"
-        and any(
-            span.dut.id == getattr(error, "device_id", None) and vanished(span.dut, error)
-            for span in spans
-        )
-    )
+    lost = report.when == "call" and note_if_lost(item, error, [s.dut for s in spans])
     if lost:  # the report says what happened to the device, whatever the error's class
         allure.dynamic.label(LABEL, Category.DEVICE_LOST.value)
-        session.lost[error.device_id] = error.message
-        item.stash[LOST] = error.device_id
-        session.leases.mark(error.device_id, Health.BAD, f"lost mid-test: {error.message}",
-                            session.holder)  # fmt: skip
     else:
         label_failure(call.excinfo)  # the report category, from the class of what was raised
     if session is None:

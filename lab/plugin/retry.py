@@ -7,12 +7,15 @@ product failure and is never run again. The two attempts share the test's timeou
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from _pytest.runner import runtestprotocol
 
 from lab.device.dut import Dut
 from lab.device.errors import DeviceError, DeviceLost, DeviceTimeout
 from lab.errors import LabError
+from lab.farm.health import Health
 from lab.plugin.selection import need_of
 from lab.plugin.session import SESSION_KEY
 
@@ -32,6 +35,22 @@ def vanished(dut: Dut, error: BaseException) -> bool:
         return True
     except LabError:
         return False  # our lease is gone: not the device's doing
+
+
+def note_if_lost(item: pytest.Item, error: BaseException, duts: list[Dut]) -> bool:
+    """Whether the test's call lost one of its devices; if so it is noted for this process
+    (waited for before its next test), for the retry, and in the farm's books (bad)."""
+    session = item.config.stash.get(SESSION_KEY, None)
+    device_id = getattr(error, "device_id", None)
+    dut = next((d for d in duts if d.id == device_id), None)
+    if session is None or dut is None or not vanished(dut, error):
+        return False
+    why = getattr(error, "message", str(error))
+    session.lost[dut.id] = why
+    item.stash[LOST] = dut.id
+    with contextlib.suppress(LabError):  # the books away: the report still says it
+        session.leases.mark(dut.id, Health.BAD, f"lost mid-test: {why}", session.holder)
+    return True
 
 
 def candidates(item: pytest.Item, lost_id: str) -> list[str]:
