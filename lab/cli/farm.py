@@ -17,7 +17,7 @@ import click
 from rich.table import Table
 
 from lab.cli.devices import inventory_option
-from lab.cli.output import stdout
+from lab.cli.output import stderr, stdout
 from lab.errors import LabError
 from lab.farm import redis_server
 from lab.farm.health import Health, HealthRecord
@@ -209,6 +209,7 @@ def export(inventory_path: str, advertise: str, name: str, console_port: int, si
 
     inventory = load_inventory(inventory_path)  # this host's own devices only
     store = open_store(inventory.farm.lease_store, inventory.base_dir)
+    store.hosts()  # the farm's store answers, before anything is started here
     exporter = Exporter(inventory, store, advertise, name, console_port)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -223,9 +224,10 @@ def export(inventory_path: str, advertise: str, name: str, console_port: int, si
             supervisor.up(inventory, started)
         for line in exporter.serve_consoles():
             stdout.print(line)
+        exporter.register()  # the store must answer now; later outages are retried
         stdout.print(f"exporting {len(inventory.devices)} devices as {name!r} to "
                      f"{inventory.farm.lease_store} (Ctrl-C stops)")  # fmt: skip
-        exporter.keep_registered(stop)
+        exporter.keep_registered(stop, lambda text: stderr.print(f"[yellow]{text}[/]"))
     finally:
         exporter.stop()
         if started:

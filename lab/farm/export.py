@@ -13,6 +13,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from lab.device.adb_server import AdbServer, adb_binary
@@ -115,13 +116,25 @@ class Exporter:
         data["location"] = {**data.get("location", {}), "host": self.name}
         return data
 
-    def keep_registered(self, stop: threading.Event) -> None:
-        """Register now and every third of the TTL until `stop` is set; a store that is
-        away for a while is tried again (the registration lapses meanwhile)."""
-        while not stop.is_set():
-            with contextlib.suppress(LabError):  # the next beat tries again
-                self.store.register_host(self.record(), self.ttl)
-            stop.wait(self.ttl / 3)
+    def register(self) -> None:
+        self.store.register_host(self.record(), self.ttl)
+
+    def keep_registered(self, stop: threading.Event, said: Callable[[str], None]) -> None:
+        """Renew every third of the TTL until `stop` is set. A store that is away is tried
+        again at the next beat (the registration lapses meanwhile); `said` hears when it
+        goes away and when it is back."""
+        away = False
+        while not stop.wait(self.ttl / 3):
+            try:
+                self.register()
+            except LabError as exc:
+                if not away:
+                    said(f"registration lapses: {exc.message}; trying again")
+                away = True
+                continue
+            if away:
+                said("registered again")
+            away = False
 
     def stop(self) -> None:
         """Unregister, then stop what this exporter started (never throws)."""
