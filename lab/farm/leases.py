@@ -87,7 +87,8 @@ def open_store(url: str, root: Path) -> LeaseStore:
 
 def overlaps(events: list[dict] | Path) -> list[str]:
     """Pairs of holders that held one device at the same time, read from a lease log (in
-    the store's order). An expired lease ends when the store noticed it expired."""
+    the store's order). A lease ends at its release, or when the store noticed that it
+    expired (Redis) or that its process had died holding it (`reclaim`, file store)."""
     if isinstance(events, Path):
         events = [json.loads(line) for line in events.read_text().splitlines()]
     held: dict[str, str] = {}
@@ -98,6 +99,6 @@ def overlaps(events: list[dict] | Path) -> list[str]:
             if device in held:
                 problems.append(f"{device}: {holder} acquired while {held[device]} held it")
             held[device] = holder
-        elif entry["event"] in ("release", "expire") and held.get(device) == holder:
+        elif entry["event"] in ("release", "expire", "reclaim") and held.get(device) == holder:
             del held[device]
     return problems

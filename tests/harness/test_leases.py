@@ -84,6 +84,10 @@ def test_overlaps_finds_two_holders_of_one_device(tmp_path):
         ("release", "tv-1", "a"),
         ("acquire", "tv-1", "c"),
         ("acquire", "tv-1", "d"),
+        ("reclaim", "tv-2", "b"),  # b died holding it: its lease ended there
+        ("acquire", "tv-2", "e"),
+        ("expire", "tv-2", "e"),  # e's TTL ran out (Redis)
+        ("acquire", "tv-2", "f"),
     ]
     log.write_text(
         "".join(
