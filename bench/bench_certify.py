@@ -12,25 +12,18 @@ import time
 from pathlib import Path
 
 from bench.farm import LAB, service_farm
+from tests.shared_farm.pool import watch
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAN = ROOT / "fixtures" / "plans" / "tos-watch.yaml"
-WATCH = """  - id: {id}
-    class: watch
-    model: TOS Watch W1
-    platform: TOS+ 1.2
-    virtual: true
-    adb: {{serial: "127.0.0.1:{port}"}}
-    console: {{url: pty}}
-    display: {{width: 454, height: 454, density: 320, shape: round}}
-    capabilities: [touch, round_display, nfc, qr_pay, payment, microphone, speaker, voice,
-                   battery, console, wifi]
-"""
+CAPABILITIES = (
+    "touch, round_display, nfc, qr_pay, payment, microphone, speaker, voice, battery, console, wifi"
+)
 INVENTORY = (
     'farm:\n  services:\n    payment: {url: "http://127.0.0.1:6850"}\n'
     '    store: {url: "http://127.0.0.1:6851"}\ndevices:\n'
-    + WATCH.format(id="w-a", port=6840)
-    + WATCH.format(id="w-b", port=6842)
+    + watch("w-a", 6840, CAPABILITIES)
+    + watch("w-b", 6842, CAPABILITIES)
     + "peripherals:\n"
     "  - {id: nfc-a, kind: nfc_reader, model: PN532, virtual: true, port: pty, faces: w-a}\n"
     "  - {id: nfc-b, kind: nfc_reader, model: PN532, virtual: true, port: pty, faces: w-b}\n"

@@ -29,22 +29,13 @@ from lab.farm.file_store import FileLeaseStore
 from lab.farm.health import Health, HealthRecord
 from lab.farm.leases import LeaseStore
 from lab.farm.redis_store import RedisLeaseStore
+from tests.shared_farm.pool import watch
 
 ROOT = Path(__file__).resolve().parents[1]
 IO_SUITE = ROOT / "bench" / "io_suite"
 TESTS = 48
 IDS = ["f-1", "f-2", "f-3", "f-4"]
 PORT0, REDIS_PORT, DASHBOARD_PORT = 6860, 6879, 6878
-WATCH = """  - id: {id}
-    class: watch
-    model: TOS Watch W1
-    platform: TOS+ 1.2
-    virtual: true
-    adb: {{serial: "127.0.0.1:{port}"}}
-    console: {{url: pty}}
-    display: {{width: 454, height: 454, density: 320, shape: round}}
-    capabilities: [touch, round_display, console]
-"""
 
 
 def _lab(env: dict, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
@@ -140,8 +131,8 @@ def _dashboard(inventory: Path, env: dict, store: LeaseStore) -> list[tuple[str,
 def run() -> list[tuple[str, str]]:
     folder = Path(tempfile.mkdtemp(prefix="bench-farm-pool-"))
     inventory = folder / "farm.yaml"
-    inventory.write_text("farm:\n  lease_store: file:leases\ndevices:\n" + "".join(
-        WATCH.format(id=d, port=PORT0 + 2 * n) for n, d in enumerate(IDS)))  # fmt: skip
+    watches = [watch(d, PORT0 + 2 * n, "touch, round_display, console") for n, d in enumerate(IDS)]
+    inventory.write_text("farm:\n  lease_store: file:leases\ndevices:\n" + "".join(watches))
     redis_inventory = folder / "redis.yaml"
     redis_url = f"redis://127.0.0.1:{REDIS_PORT}/0"
     redis_inventory.write_text(inventory.read_text().replace("file:leases", redis_url))

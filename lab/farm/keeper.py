@@ -23,7 +23,6 @@ class LeaseKeeper:
         self._held: dict[int, tuple[Lease, float]] = {}  # token -> (lease, renewed at)
         self._lost: dict[int, str] = {}
         self._lock = threading.Lock()
-        self._wake = threading.Event()
         self._thread: threading.Thread | None = None
 
     def hold(self, lease: Lease) -> None:
@@ -61,7 +60,7 @@ class LeaseKeeper:
     def _beat(self) -> None:
         period = (self.store.ttl or 15.0) / 3
         while True:
-            self._wake.wait(period)
+            time.sleep(period)
             with self._lock:
                 held = list(self._held.values())
             for lease, _ in held:

@@ -96,9 +96,6 @@ class RedisLeaseStore:
                 hint="is its redis-server up? `lab farm up` starts it",
             ) from None
 
-    def ping(self) -> None:
-        self._call("ping", self.client.ping)
-
     # -- leases
     def acquire(self, device_id: str, holder: str, timeout: float, purpose: str = "") -> Lease:
         deadline = time.monotonic() + timeout

@@ -12,7 +12,11 @@ ROOT = Path(__file__).resolve().parents[2]
 IO_SUITE = ROOT / "bench" / "io_suite"
 IDS = ["p-1", "p-2", "p-3", "p-4"]
 PORTS = {device: BASE + 16 + 2 * n for n, device in enumerate(IDS)}
-WATCH = """  - id: {id}
+
+
+def watch(device_id: str, port: int, capabilities: str) -> str:
+    """One virtual TOS Watch W1 as an inventory entry (under `devices:`)."""
+    return f"""  - id: {device_id}
     class: watch
     model: TOS Watch W1
     platform: TOS+ 1.2
@@ -20,14 +24,16 @@ WATCH = """  - id: {id}
     adb: {{serial: "127.0.0.1:{port}"}}
     console: {{url: pty}}
     display: {{width: 454, height: 454, density: 320, shape: round}}
-    capabilities: [touch, round_display, console]
+    capabilities: [{capabilities}]
 """
 
 
 def pool_inventory(folder: Path, store: str) -> Path:
     inventory = folder / "pool.yaml"
     text = f"farm:\n  lease_store: {store!r}\ndevices:\n"
-    inventory.write_text(text + "".join(WATCH.format(id=i, port=p) for i, p in PORTS.items()))
+    inventory.write_text(
+        text + "".join(watch(i, p, "touch, round_display, console") for i, p in PORTS.items())
+    )
     return inventory
 
 

@@ -15,19 +15,11 @@ import pytest
 from lab.report.categories import category_of
 from tests.harness.runs import labels, results, write_suite
 from tests.shared_farm.netns import Hosts
+from tests.shared_farm.pool import watch
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="network namespaces need root")
 
-WATCH = """  - id: {id}
-    class: watch
-    model: TOS Watch W1
-    platform: TOS+ 1.2
-    virtual: true
-    adb: {{serial: "127.0.0.1:{port}"}}
-    console: {{url: pty}}
-    display: {{width: 454, height: 454, density: 320, shape: round}}
-    capabilities: [touch, round_display, battery, console]
-"""
+CAPABILITIES = "touch, round_display, battery, console"
 PHONE = """  - id: r-phone
     class: phone
     model: TOS Phone P10
@@ -61,11 +53,11 @@ def hosts(tmp_path_factory):
     store = f"redis://{hosts.ctl_ip}:6390/0?ttl=4"
     (folder / "host.yaml").write_text(
         f"farm:\n  lease_store: {store!r}\ndevices:\n"
-        + WATCH.format(id="r-watch", port=6520)
+        + watch("r-watch", 6520, CAPABILITIES)
         + PHONE
     )
     (folder / "ctl.yaml").write_text(
-        f"farm:\n  lease_store: {store!r}\ndevices:\n" + WATCH.format(id="c-watch", port=6530)
+        f"farm:\n  lease_store: {store!r}\ndevices:\n" + watch("c-watch", 6530, CAPABILITIES)
     )
     hosts.inventory = folder / "ctl.yaml"
     hosts.create()
