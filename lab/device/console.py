@@ -19,6 +19,10 @@ _BUFFER_LIMIT = 1 << 20
 
 
 _STATUS = re.compile(rb"LAB_RC:(\d+)")
+# A printk line ("[   15.013035] healthd: ...") that the kernel wrote to the console while
+# a command ran: a real console interleaves them with the shell's output, at a line's start
+# or in the middle of one, so `run` takes them out of the answer (the log keeps them).
+_KERNEL_LINE = re.compile(r"\[\s*\d+\.\d+\] [^\n]*\n")
 
 
 def serial_port(url: str, baud: int, timeout: float, write_timeout: float) -> serial.Serial:
@@ -132,9 +136,16 @@ class Console:
                     )
                 self._lock.wait(remaining)
 
-    def run(self, command: str, timeout: float = 10.0, prompt: str | None = None) -> str:
+    def run(
+        self,
+        command: str,
+        timeout: float = 10.0,
+        prompt: str | None = None,
+        kernel_messages: bool = False,
+    ) -> str:
         """Send a command to the console's shell, wait for its prompt, return what it
-        printed (without the echoed command line)."""
+        printed (without the echoed command line, and without the kernel's messages that
+        came meanwhile unless `kernel_messages`)."""
         self.expect_clear()
         self.send(command)
         start = self._cursor
@@ -143,7 +154,10 @@ class Console:
             text = bytes(self._buffer[max(0, start - self._dropped) : match.start()]).decode(
                 errors="replace"
             )
-        lines = text.replace("\r", "").split("\n")
+        text = text.replace("\r", "")
+        if not kernel_messages:
+            text = _KERNEL_LINE.sub("", text)
+        lines = text.split("\n")
         return "\n".join(lines[1:] if lines and command in lines[0] else lines).strip()
 
     def run_status(self, command: str, timeout: float = 10.0) -> tuple[int, str]:
