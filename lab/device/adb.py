@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import adbutils
 
@@ -54,6 +54,22 @@ def quote(command: Command) -> str:
     return " ".join(shlex.quote(str(arg)) for arg in command)
 
 
+def _unfenced(operation: str) -> None:
+    """No lease to check (a device used outside a run)."""
+
+
+class FencedDevice(adbutils.AdbDevice):
+    """An adbutils device whose every connection to the device first passes `before` (a
+    lease's fencing check): code that reaches past the harness to the raw device
+    (uiautomator2's objects, a rig's socket) cannot act on a device whose lease is gone."""
+
+    before: Callable[[str], None] = staticmethod(_unfenced)
+
+    def open_transport(self, command: str | None = None, **options: Any) -> adbutils.AdbConnection:
+        self.before(f"adb {command or 'connection'}")
+        return super().open_transport(command, **options)
+
+
 @dataclass(frozen=True)
 class ShellResult:
     exit_code: int
@@ -74,9 +90,10 @@ class Adb:
         self.timeout = timeout
         self.host, self.port = parse_host_port(server)
         self.client = adbutils.AdbClient(host=self.host, port=self.port, socket_timeout=timeout)
-        self.device = self.client.device(serial)
         # called before every operation (a lease's fencing check can refuse it there)
-        self.before_operation: Callable[[str], None] = lambda operation: None
+        self.before_operation: Callable[[str], None] = _unfenced
+        self.device = FencedDevice(self.client, serial=serial)
+        self.device.before = lambda operation: self.before_operation(operation)
 
     # -- error mapping
     @contextmanager

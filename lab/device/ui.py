@@ -16,8 +16,10 @@ from typing import Any, TypeVar
 import adbutils
 import uiautomator2 as u2
 
+from lab.device.adb import FencedDevice
 from lab.device.errors import DeviceError, DeviceLost, DeviceTimeout
 from lab.device.host_protocol import HostProtocolError, open_service
+from lab.errors import LabError
 
 T = TypeVar("T")
 # the request never reached the agent's RPC (no connection, or HTTP refused it): repeating
@@ -27,13 +29,15 @@ _NEVER_EXECUTED = (u2.HTTPError, u2.exceptions.UiAutomationNotConnectedError)
 _UNKNOWN_OUTCOME = (ConnectionError, adbutils.AdbError, OSError)
 
 
-class _FastDevice(adbutils.AdbDevice):
+class _FastDevice(FencedDevice):
     server: tuple[str, int] = ("127.0.0.1", 5037)
     timeout: float = 30.0
 
     def create_connection(self, network: adbutils.Network, address: Any) -> socket.socket:
         if network != adbutils.Network.TCP:
             return super().create_connection(network, address)
+        # every uiautomator2 request opens one: fenced here, so are its raw objects' calls
+        self.before(f"ui agent request (tcp:{address})")
         try:
             return open_service(*self.server, self.serial, f"tcp:{address}", self.timeout)
         except HostProtocolError as exc:  # what uiautomator2 expects when nothing listens
@@ -76,7 +80,11 @@ class Ui:
             try:
                 device = _FastDevice(self._client, serial=self._serial)
                 device.server, device.timeout = self._server, self._timeout
+                if self._before:
+                    device.before = self._before
                 self._d = u2.connect(device)
+            except LabError:
+                raise  # the fencing check refused (LeaseLost): not a lost device
             except Exception as exc:  # u2 raises many kinds here; all mean "no agent"
                 raise DeviceLost(self.device_id, "connect uiautomator2", str(exc)) from None
         return self._d

@@ -11,6 +11,7 @@ import pytest
 
 from lab.device.dut import Dut
 from lab.device.errors import BadCapture, DeviceError, DeviceTimeout
+from lab.farm.leases import LeaseLost
 
 
 def test_shell_v2_gives_exit_code_and_stderr(make_dut):
@@ -180,3 +181,33 @@ def test_logcat_service_keeps_lines_across_a_reboot(make_dut):
     text = logcat.excerpt(mark)
     assert "LabReboot: before" in text and "LabReboot: after" in text
     assert logcat.is_alive
+
+
+def test_a_lost_lease_refuses_the_raw_clients_too(make_dut):
+    """The fencing check sits under the wrapped calls and under the raw adbutils and
+    uiautomator2 objects a suite may reach for: a refused action never reaches the device."""
+    dut = make_dut("t-phone")
+    marker = "/data/local/tmp/fenced"
+    dut.shell(["rm", "-f", marker])
+    element = dut.ui(text="Settings")  # a raw uiautomator2 object, made while the lease held
+    lost = False
+
+    def fence(operation: str) -> None:
+        if lost:
+            raise LeaseLost(f"t-phone: {operation}: refused, the lease is no longer ours")
+
+    dut.adb.before_operation = fence
+    assert dut.ui.info["displayWidth"] == 1080  # allowed while the lease is ours
+    lost = True
+    with pytest.raises(LeaseLost, match="ui agent request"):
+        element.exists(timeout=0)
+    with pytest.raises(LeaseLost, match="ui agent request"):
+        dut.ui.d.click(10, 10)
+    with pytest.raises(LeaseLost, match="adb connection"):
+        dut.ui.d.shell(f"touch {marker}")
+    with pytest.raises(LeaseLost, match="adb connection"):
+        dut.adb.device.shell(f"touch {marker}")
+    with pytest.raises(LeaseLost, match="tap"):
+        dut.ui.tap(text="Settings")
+    lost = False
+    assert not dut.shell(["ls", marker]).ok  # nothing reached the device
