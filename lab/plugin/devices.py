@@ -17,7 +17,7 @@ from lab.farm.leases import Lease
 from lab.inventory import Device
 from lab.plugin.artifacts import Attach, Span
 from lab.plugin.labels import label_test
-from lab.plugin.readiness import ready, take_free
+from lab.plugin.readiness import ready, take_free, usable_of
 from lab.plugin.retry import ELSEWHERE
 from lab.plugin.session import LabSession, lab_session
 
@@ -72,7 +72,9 @@ def dut(request: pytest.FixtureRequest) -> Iterator[Dut]:
     id), or with --shard one instance run on whichever device of the pool is free. A test
     run again because its device was lost takes one of the candidates retry() chose."""
     session = lab_session(request.config)
-    candidates = request.node.stash.get(ELSEWHERE, None)
+    role, candidates = request.node.stash.get(ELSEWHERE, (None, None))
+    if role is not None:
+        candidates = None  # a `duts` role's replacement, not this fixture's
     if candidates is None and request.param.startswith(POOL):
         candidates = request.param.removeprefix(POOL).split(",")
     if candidates is None:
@@ -112,9 +114,14 @@ def _label(request: pytest.FixtureRequest, device: Device) -> None:
 
 @pytest.fixture
 def duts(request: pytest.FixtureRequest) -> Iterator[dict[str, Dut]]:
-    """Several devices at once, by role (`@pytest.mark.devices(pad="phone", screen="tv")`)."""
+    """Several devices at once, by role (`@pytest.mark.devices(pad="phone", screen="tv")`).
+    Run again because one was lost, the first usable candidate takes that role; all are
+    leased in id order, as always, so two runs wanting the same devices cannot deadlock."""
     session = lab_session(request.config)
     roles = {role: session.inventory.device(i) for role, i in request.param.items()}
+    lost_role, candidates = request.node.stash.get(ELSEWHERE, (None, None))
+    if lost_role in roles and candidates:  # run again: the lost device's role changes hands
+        roles[lost_role] = session.inventory.device(usable_of(session, candidates)[0])
     label_test(request.node, list(roles.values()))
     opened: dict[str, Dut] = {}
     generators = []

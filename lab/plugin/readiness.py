@@ -68,6 +68,19 @@ def usable(session: LabSession, device_id: str) -> bool:
     return record.state is not Health.BAD or time.time() - last >= RECHECK_AFTER
 
 
+def usable_of(session: LabSession, ids: list[str], refused: set[str] = frozenset()) -> list[str]:
+    """The usable devices of `ids` (in order) that are not in `refused`; DeviceUnavailable
+    saying each one's health when there is none."""
+    found = [i for i in ids if i not in refused and usable(session, i)]
+    if not found:
+        raise DeviceUnavailable(
+            ids[0] if len(ids) == 1 else "pool",
+            f"none of {', '.join(ids)} is usable (bad, in maintenance or retired)",
+            "\n".join(f"{i}: {session.leases.health(i).state.value}" for i in ids),
+        )
+    return found
+
+
 def take_free(
     session: LabSession, ids: list[str], purpose: str, refused: set[str] = frozenset()
 ) -> tuple[Device, Lease]:
@@ -80,13 +93,7 @@ def take_free(
     # device a process takes costs a health check; a pool run keeps that to one each)
     ids = sorted(ids, key=lambda i: i != session.last_device)
     while True:
-        candidates = [i for i in ids if i not in refused and usable(session, i)]
-        if not candidates:
-            raise DeviceUnavailable(
-                ids[0] if len(ids) == 1 else "pool",
-                f"none of {', '.join(ids)} is usable (bad, in maintenance or retired)",
-                "\n".join(f"{i}: {session.leases.health(i).state.value}" for i in ids),
-            )
+        candidates = usable_of(session, ids, refused)
         for device_id in candidates:
             try:
                 lease = session.leases.acquire(device_id, session.holder, 0.05, purpose)

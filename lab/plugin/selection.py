@@ -53,18 +53,20 @@ def why_none(devices: list[Device], need: Need) -> str:
     return f"no device with {need.describe()}: lacking {', '.join(missing)}"
 
 
+def role_need(wanted: str) -> Need:
+    """What a role of `devices(...)` asks for: `phone:gamepad,camera` is class phone with
+    capabilities gamepad and camera."""
+    device_class, _, caps = wanted.partition(":")
+    return Need((device_class,), tuple(c.strip() for c in caps.split(",") if c.strip()))
+
+
 def assign_roles(devices: list[Device], roles: dict[str, str]) -> dict[str, Device] | None:
     """One distinct device per role, or None when the farm has too few. A role asks for a
     class, and capabilities after a colon: `pad="phone:gamepad,camera"`."""
     chosen: dict[str, Device] = {}
     for role, wanted in roles.items():
-        device_class, _, caps = wanted.partition(":")
-        needs = [c.strip() for c in caps.split(",") if c.strip()]
-        pick = next(
-            (d for d in devices
-             if d.device_class == device_class and d.has(*needs) and d not in chosen.values()),
-            None,
-        )  # fmt: skip
+        need = role_need(wanted)
+        pick = next((d for d in devices if need.accepts(d) and d not in chosen.values()), None)
         if pick is None:
             return None
         chosen[role] = pick
