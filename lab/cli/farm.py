@@ -22,6 +22,7 @@ from lab.errors import LabError
 from lab.farm import redis_server
 from lab.farm.health import Health, HealthRecord
 from lab.farm.leases import LeaseStore, open_store
+from lab.farm.redis_target import redis_target
 from lab.farm.remote import with_exported
 from lab.inventory import Inventory, load_inventory
 from lab.runtime import runtime_dir
@@ -42,28 +43,26 @@ def _store(inventory_path: str) -> tuple[Inventory, LeaseStore]:
     return with_exported(inventory, store), store
 
 
-def _redis_url(inventory: Inventory) -> str | None:
-    url = inventory.farm.lease_store
-    return url if url.startswith(("redis://", "rediss://")) else None
-
-
 @farm.command()
 @inventory_option
 def up(inventory_path: str) -> None:
-    """Start the farm's Redis server (for a `redis://` lease store) unless it is up."""
-    url = _redis_url(load_inventory(inventory_path))
-    if url is None:
+    """Start the farm's Redis server (for a `redis://` lease store) unless it is up; with
+    `?password_file=PATH` in the URL it wants that password (a new file is made if none)."""
+    target = redis_target(load_inventory(inventory_path))
+    if target is None:
         stdout.print("the lease store is a folder (file:): nothing to start")
         return
-    stdout.print(redis_server.up(url))
+    stdout.print(redis_server.up(target))
 
 
 @farm.command()
 @inventory_option
 def down(inventory_path: str) -> None:
     """Stop the Redis server `lab farm up` started (its data stays for the next start)."""
-    url = _redis_url(load_inventory(inventory_path))
-    stdout.print(redis_server.down(url) if url else "the lease store is a folder: nothing to stop")
+    target = redis_target(load_inventory(inventory_path))
+    stdout.print(
+        redis_server.down(target) if target else "the lease store is a folder: nothing to stop"
+    )
 
 
 @farm.command()

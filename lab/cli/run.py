@@ -15,6 +15,7 @@ from lab.cli.output import stderr, stdout
 from lab.errors import LabError
 from lab.farm import redis_server
 from lab.farm.leases import open_store
+from lab.farm.redis_target import redis_target
 from lab.farm.remote import with_exported
 from lab.inventory import DEVICE_CLASSES, Inventory, load_inventory
 from lab.report.html import generate
@@ -115,11 +116,11 @@ def run(
 def _start_store(inventory: Inventory) -> None:
     """A Redis lease store on this host, started when down (as `lab farm up` would); one
     on another host is that host's to run."""
-    url = inventory.farm.lease_store
-    if not url.startswith(("redis://", "rediss://")) or redis_server.running(url):
+    target = redis_target(inventory)
+    if target is None or redis_server.running(target):
         return
-    if redis_server.address(url)[0] in ("127.0.0.1", "localhost", "::1"):
-        stdout.print(redis_server.up(url))
+    if target.host in ("127.0.0.1", "localhost", "::1"):
+        stdout.print(redis_server.up(target))
 
 
 def _start_services(inventory: Inventory) -> None:

@@ -81,7 +81,7 @@ def open_store(url: str, root: Path) -> LeaseStore:
     if url.startswith(("redis://", "rediss://")):
         from lab.farm.redis_store import RedisLeaseStore
 
-        return RedisLeaseStore(url)
+        return RedisLeaseStore(url, root=root)
     raise LabError(f"lease store {url!r}: expected file:DIR or redis://host:port/db")
 
 

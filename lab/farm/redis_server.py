@@ -13,17 +13,12 @@ import signal
 import subprocess
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import redis
 
 from lab.errors import LabError
+from lab.farm.redis_target import RedisTarget
 from lab.runtime import process_identity, runtime_dir, same_process
-
-
-def address(url: str) -> tuple[str, int]:
-    parts = urlsplit(url)
-    return parts.hostname or "127.0.0.1", parts.port or 6379
 
 
 def _home(port: int) -> Path:
@@ -32,19 +27,37 @@ def _home(port: int) -> Path:
     return path
 
 
-def running(url: str) -> bool:
-    host, port = address(url)
+def answer(target: RedisTarget) -> str | None:
+    """None when the server answers us; else why not ("down", or the server refusing us)."""
     try:
-        return bool(redis.Redis(host=host, port=port, socket_timeout=1).ping())
+        client = redis.Redis(host=target.host, port=target.port, socket_timeout=1,
+                             password=target.password())  # fmt: skip
+        client.ping()
+        return None
+    except redis.AuthenticationError as exc:
+        return f"it refuses us: {exc}"
     except redis.RedisError:
-        return False
+        return "down"
 
 
-def up(url: str, timeout: float = 10.0) -> str:
-    """Start redis-server for `url` unless one answers there; what happened, in a line."""
-    host, port = address(url)
-    if running(url):
+def running(target: RedisTarget) -> bool:
+    return answer(target) is None
+
+
+def up(target: RedisTarget, timeout: float = 10.0) -> str:
+    """Start redis-server for `target` unless one answers there; what happened, in a line.
+    With a password file (made here when missing) the server wants that password; it is
+    given on the server's standard input, never among its arguments (`ps` shows those)."""
+    host, port = target.host, target.port
+    made = target.create_password_file()
+    why = answer(target)
+    if why is None:
         return f"redis at {host}:{port} is already up"
+    if why != "down":
+        raise LabError(
+            f"a redis on {host}:{port} is up but {why}",
+            hint="give the URL the password file of that server (?password_file=PATH), or stop it",
+        )
     binary = shutil.which("redis-server")
     if binary is None:
         raise LabError(
@@ -52,9 +65,12 @@ def up(url: str, timeout: float = 10.0) -> str:
         )
     home = _home(port)
     log = open(home / "redis.log", "ab")  # noqa: SIM115 (the server keeps it)
+    password = target.password()
+    config = f"requirepass {password}\n" if password else ""
     process = subprocess.Popen(
         [
             binary,
+            "-",  # the rest of the configuration comes on stdin: the password
             "--bind",
             host,
             "--port",
@@ -74,22 +90,30 @@ def up(url: str, timeout: float = 10.0) -> str:
         ],
         stdout=log,
         stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
+        stdin=subprocess.PIPE,
         start_new_session=True,  # outlives this command, like `lab sim up`'s devices
     )
+    with process.stdin:  # redis-server reads its configuration to the end, then starts
+        process.stdin.write(config.encode())
     deadline = time.monotonic() + timeout
-    while not running(url):
+    while not running(target):
         if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
             tail = (home / "redis.log").read_text(errors="replace")[-600:]
             raise LabError(f"redis-server on {host}:{port} did not start:\n{tail}")
         time.sleep(0.05)
     (home / "server.json").write_text(json.dumps(process_identity(process.pid)))
-    return f"redis at {host}:{port} started (pid {process.pid}, data in {home})"
+    started = f"redis at {host}:{port} started (pid {process.pid}, data in {home})"
+    if made:
+        started += (
+            f"; its password is in {target.password_file} (mode 600): copy that file to "
+            "every host that runs `lab run` or `lab farm export` for this farm"
+        )
+    return started
 
 
-def down(url: str, timeout: float = 10.0) -> str:
-    host, port = address(url)
+def down(target: RedisTarget, timeout: float = 10.0) -> str:
+    host, port = target.host, target.port
     record = _home(port) / "server.json"
     try:
         identity = json.loads(record.read_text())

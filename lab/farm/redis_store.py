@@ -1,13 +1,14 @@
 """The lease store for several controllers: a real Redis server (`lab farm up` starts
 Debian's redis-server), shared by every `lab run` on every host.
 
-A lease is a key with a TTL (`?ttl=SECONDS` in the URL, default 15) that the holder's
-heartbeat renews (lab.farm.keeper); a controller that dies stops renewing and its leases
-expire within the TTL. Acquire, renew and release are Lua scripts, so each is atomic on
-the server: the fencing token comes from a counter per device that only grows, and renew
-and release act only while the caller's token is still the device's current one. The log
-is a Redis list, in the server's order, and time is the server's clock (hosts' clocks may
-differ). What holds when Redis restarts: docs/FARM.md.
+A lease is a key with a TTL (`?ttl=SECONDS` in the URL, default 15; the URL's options are
+in lab.farm.redis_target) that the holder's heartbeat renews (lab.farm.keeper); a
+controller that dies stops renewing and its leases expire within the TTL. Acquire, renew
+and release are Lua scripts, so each is atomic on the server: the fencing token comes from
+a counter per device that only grows, and renew and release act only while the caller's
+token is still the device's current one. The log is a Redis list, in the server's order,
+and time is the server's clock (hosts' clocks may differ). What holds when Redis restarts:
+docs/FARM.md.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from __future__ import annotations
 import json
 import os
 import time
-from urllib.parse import parse_qs, urlsplit
+from pathlib import Path
 
 import redis
 
 from lab.errors import LabError
 from lab.farm.health import Health, HealthRecord, transition
 from lab.farm.leases import Lease, LeaseTimeout
+from lab.farm.redis_target import parse
 
 PREFIX = "tos-lab:"
 LOG_LIMIT = 100_000  # lease events kept
@@ -67,18 +69,15 @@ return 1
 
 
 class RedisLeaseStore:
-    def __init__(self, url: str, timeout: float = 3.0) -> None:
-        parts = urlsplit(url)
-        query = parse_qs(parts.query)
-        try:
-            self.ttl: float | None = float(query.pop("ttl", ["15"])[0])
-        except ValueError:
-            raise LabError(f"lease store {url!r}: ttl must be a number of seconds") from None
-        if not 1 <= self.ttl <= 3600:
-            raise LabError(f"lease store {url!r}: ttl must be 1..3600 s, not {self.ttl:g}")
-        self.url = parts._replace(query="").geturl()
+    def __init__(self, url: str, timeout: float = 3.0, root: Path | None = None) -> None:
+        """`root`: where a relative password file is (the inventory's folder)."""
+        target = parse(url, root)
+        self.ttl: float | None = target.ttl
+        self.url = target.url  # what messages show: never the password
+        self._password_file = target.password_file
         self.client = redis.Redis.from_url(
-            self.url,
+            target.url,
+            password=target.password(),
             socket_timeout=timeout,
             socket_connect_timeout=timeout,
             decode_responses=True,
@@ -90,6 +89,14 @@ class RedisLeaseStore:
     def _call(self, what: str, action):
         try:
             return action()
+        except redis.AuthenticationError:
+            file = self._password_file
+            why = f"the password in {file} is not the server's" if file else "it wants a password"
+            raise LabError(
+                f"lease store {self.url}: {what}: refused: {why}",
+                hint="name the farm's password file in the URL (?password_file=PATH): a copy "
+                "of the one `lab farm up` made",
+            ) from None
         except redis.RedisError as exc:
             raise LabError(
                 f"lease store {self.url}: {what}: {exc}",
