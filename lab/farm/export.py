@@ -1,8 +1,9 @@
 """`lab farm export`: a host serves its devices to the farm (labgrid's exporter; the farm's
 store is the coordinator's book). Its adb server listens on the host's address, every
-console is served by ser2net as RFC 2217, and the devices are registered in the store with
-those addresses, renewed each third of the TTL: controllers reach them only that way, and
-a host that dies drops out when its registration expires."""
+console and every NFC reader beside an exported device is served by ser2net as RFC 2217,
+and the devices (and readers) are registered in the store with those addresses, renewed
+each third of the TTL: controllers reach them only that way, and a host that dies drops
+out when its registration expires."""
 
 from __future__ import annotations
 
@@ -19,8 +20,8 @@ from pathlib import Path
 from lab.device.adb_server import AdbServer, adb_binary
 from lab.errors import LabError
 from lab.farm.leases import LeaseStore
-from lab.inventory import Device, Inventory
-from lab.runtime import read_sim_records
+from lab.inventory import Device, Inventory, Peripheral
+from lab.runtime import read_part_record, read_sim_records
 
 
 class Exporter:
@@ -40,6 +41,7 @@ class Exporter:
         self.ttl = store.ttl or 15.0
         self.adb_port = AdbServer(inventory.farm.adb_server).port
         self.consoles: dict[str, int] = {}  # device id -> its RFC 2217 port
+        self.parts: dict[str, int] = {}  # peripheral id (an NFC reader) -> its RFC 2217 port
         self._adb: subprocess.Popen | None = None
         self._ser2net: subprocess.Popen | None = None
         self._folder = Path(tempfile.mkdtemp(prefix="lab-export-"))
@@ -65,22 +67,27 @@ class Exporter:
         _wait(lambda: served.reachable(), 15.0, f"adb server on {self.adb_address}")
         return f"adb server {self.adb_address} (started, pid {self._adb.pid})"
 
-    # -- consoles through ser2net
+    # -- serial lines through ser2net: consoles, and the NFC readers beside the devices
     def serve_consoles(self) -> list[str]:
         sims = read_sim_records()
-        lines, said = [], []
-        for n, device in enumerate(d for d in self.inventory.devices if d.console):
-            path = _serial_path(device, sims)
+        exported = {d.id for d in self.inventory.devices}
+        lines: list[str] = []
+        said: list[str] = []
+        serial_lines = [(d.id, _serial_path(d, sims), d.console.baud, self.consoles)
+                        for d in self.inventory.devices if d.console]  # fmt: skip
+        serial_lines += [(p.id, _part_path(p), p.baud, self.parts)
+                         for p in self.inventory.peripherals if p.faces in exported]  # fmt: skip
+        for n, (name, path, baud, served) in enumerate(serial_lines):
             port = self.console_port + n
-            self.consoles[device.id] = port
+            served[name] = port
             lines += [
-                f"connection: &{device.id}",
+                f"connection: &{name}",
                 f"  accepter: telnet(rfc2217),tcp,{self.advertise},{port}",
-                f"  connector: serialdev,{path},{device.console.baud}n81,local",
+                f"  connector: serialdev,{path},{baud}n81,local",
                 "  options:",
                 "    kickolduser: true",
             ]
-            said.append(f"{device.id} console {path} -> rfc2217://{self.advertise}:{port}")
+            said.append(f"{name} {path} -> rfc2217://{self.advertise}:{port}")
         if not lines:
             return said
         binary = shutil.which("ser2net")
@@ -92,7 +99,7 @@ class Exporter:
             [binary, "-n", "-u", "-c", str(config), "-P", str(self._folder / "ser2net.pid")],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
         )  # fmt: skip
-        for port in self.consoles.values():
+        for port in [*self.consoles.values(), *self.parts.values()]:
             _wait(lambda p=port: _listening(self.advertise, p), 10.0, f"ser2net on port {port}")
         return said
 
@@ -102,17 +109,24 @@ class Exporter:
             "name": self.name,
             "adb_server": self.adb_address,
             "devices": [self._exported(d) for d in self.inventory.devices],
+            "peripherals": [
+                {**p.model_dump(mode="json"), "port": self._rfc2217(self.parts[p.id])}
+                for p in self.inventory.peripherals
+                if p.id in self.parts
+            ],
             "at": time.time(),
         }
+
+    def _rfc2217(self, port: int) -> str:
+        # ser2net does not answer SET_CONTROL (DTR/RTS) for a line without modem control
+        # (a pty, a 3-wire UART): pyserial would wait for it and give up
+        return f"rfc2217://{self.advertise}:{port}?ign_set_control"
 
     def _exported(self, device: Device) -> dict:
         data = device.model_dump(by_alias=True, exclude_none=True, mode="json")
         data["adb"]["server"] = self.adb_address
         if device.id in self.consoles:
-            # ser2net does not answer SET_CONTROL (DTR/RTS) for a line without modem control
-            # (a pty, a 3-wire UART): pyserial would wait for it and give up
-            port = self.consoles[device.id]
-            data["console"]["url"] = f"rfc2217://{self.advertise}:{port}?ign_set_control"
+            data["console"]["url"] = self._rfc2217(self.consoles[device.id])
         data["location"] = {**data.get("location", {}), "host": self.name}
         return data
 
@@ -163,6 +177,20 @@ def _serial_path(device: Device, sims: dict[str, dict]) -> str:
     if "://" in url:
         raise LabError(f"{device.id}: console {url} is already on the network: not re-exported")
     return url
+
+
+def _part_path(part: Peripheral) -> str:
+    if part.port != "pty":
+        if "://" in part.port:
+            raise LabError(f"{part.id}: {part.port} is already on the network: not re-exported")
+        return part.port
+    record = read_part_record(part.id)
+    if record is None:
+        raise LabError(
+            f"{part.id}: the virtual {part.kind} is not up",
+            hint="start the devices first (`lab sim up`), or export with --sim",
+        )
+    return str(record["port"])
 
 
 def _listening(host: str, port: int) -> bool:

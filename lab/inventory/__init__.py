@@ -2,7 +2,7 @@
 
 from lab.inventory.capabilities import CAPABILITIES, DEVICE_CLASSES
 from lab.inventory.loader import DEFAULT_INVENTORY, InventoryError, load_inventory
-from lab.inventory.schema import Device, Display, Farm, Inventory, parse_host_port
+from lab.inventory.schema import Device, Display, Farm, Inventory, Peripheral, parse_host_port
 
 __all__ = [
     "CAPABILITIES",
@@ -13,6 +13,7 @@ __all__ = [
     "Farm",
     "Inventory",
     "InventoryError",
+    "Peripheral",
     "load_inventory",
     "parse_host_port",
 ]

@@ -1,8 +1,9 @@
 """A device host in a network namespace exports its devices (`lab farm export`: its adb
-server on its address, consoles through ser2net as RFC 2217, registered in the farm's
-Redis); a controller in another namespace runs the smoke suite on them, reaching them only
-over the link. When the link is cut mid-test, the loss is noticed within 10 s and the test
-runs again on a device of the controller's own."""
+server on its address, consoles and the NFC reader beside its watch through ser2net as
+RFC 2217, registered in the farm's Redis); a controller in another namespace runs the smoke
+suite on them and drives the reader, reaching them only over the link. When the link is
+cut mid-test, the loss is noticed within 10 s and the test runs again on a device of the
+controller's own."""
 
 from __future__ import annotations
 
@@ -30,6 +31,23 @@ PHONE = """  - id: r-phone
     display: {width: 1080, height: 2340, density: 440}
     capabilities: [touch, battery, console]
 """
+READER = (
+    "peripherals:\n  - {id: r-nfc, kind: nfc_reader, virtual: true, port: pty, faces: r-watch}\n"
+)
+READER_BESIDE = """
+import pytest
+
+from lab.rig.nfc import NfcReader, NoCard
+
+@pytest.mark.device_class("watch")
+def test_the_reader_beside_the_watch(dut, lab_inventory):
+    part = lab_inventory.peripheral("nfc_reader", dut.id)
+    assert part is not None and part.id == "r-nfc" and part.port.startswith("rfc2217://")
+    with NfcReader.beside(lab_inventory, dut.id) as reader:  # the PN532 answered its setup
+        assert "PN532" in str(reader.clf.device)
+        with pytest.raises(NoCard):  # the wallet is not in pay mode: the field stays empty
+            reader.wait_card(timeout=1.0)
+"""
 CUT_MID_TEST = """
 import os, time
 from pathlib import Path
@@ -53,8 +71,9 @@ def hosts(tmp_path_factory):
     store = f"redis://{hosts.ctl_ip}:6390/0?ttl=4"
     (folder / "host.yaml").write_text(
         f"farm:\n  lease_store: {store!r}\ndevices:\n"
-        + watch("r-watch", 6520, CAPABILITIES)
+        + watch("r-watch", 6520, f"{CAPABILITIES}, nfc")
         + PHONE
+        + READER
     )
     (folder / "ctl.yaml").write_text(
         f"farm:\n  lease_store: {store!r}\ndevices:\n" + watch("c-watch", 6530, CAPABILITIES)
@@ -98,6 +117,17 @@ def test_the_host_exports_adb_and_rfc2217_consoles(hosts):
         assert found["adb_server"] == f"{hosts.host_ip}:5037" and found["state"] == "device"
         assert found["console_url"] == f"rfc2217://{hosts.host_ip}:{port}?ign_set_control"
         assert found["console"] == "opens", found["console_detail"]
+
+
+def test_the_nfc_reader_beside_the_hosts_watch_answers_over_rfc2217(hosts, tmp_path):
+    suite = write_suite(tmp_path / "suite", READER_BESIDE)
+    reports = tmp_path / "reports"
+    done = hosts.lab(hosts.ctl, "run", str(suite), "--inventory", str(hosts.inventory),
+                     "--device", "r-watch", "--report-dir", str(reports),
+                     "--no-sim")  # fmt: skip
+    found = results(reports)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert [(labels(r, "parentSuite"), r["status"]) for r in found] == [(["r-watch"], "passed")]
 
 
 def test_the_smoke_suite_runs_on_the_hosts_devices(hosts, tmp_path):
