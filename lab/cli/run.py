@@ -117,10 +117,12 @@ def _start_store(inventory: Inventory) -> None:
     """A Redis lease store on this host, started when down (as `lab farm up` would); one
     on another host is that host's to run."""
     target = redis_target(inventory)
-    if target is None or redis_server.running(target):
+    if target is None or target.host not in ("127.0.0.1", "localhost", "::1"):
         return
-    if target.host in ("127.0.0.1", "localhost", "::1"):
-        stdout.print(redis_server.up(target))
+    password_made = target.password_file is None or target.password_file.exists()
+    if password_made and redis_server.running(target):
+        return
+    stdout.print(redis_server.up(target))  # makes a missing password file, as farm up does
 
 
 def _start_services(inventory: Inventory) -> None:
