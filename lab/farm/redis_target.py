@@ -51,7 +51,7 @@ class RedisTarget:
             ) from None
         if mode & (stat.S_IRWXG | stat.S_IRWXO):
             raise LabError(
-                f"lease store {self.url}: password file {path} is readable by others",
+                f"lease store {self.url}: password file {path} is open to its group or others",
                 hint=f"chmod 600 {path}",
             )
         if len(text) < 16:

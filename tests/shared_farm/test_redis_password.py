@@ -62,7 +62,7 @@ def test_a_redis_with_a_password(home: Farm):
         os.chmod(wrong.inventory.parent / "wrong.pass", 0o600)
         _refused(wrong, "refused", password, "W" * 40)
         os.chmod(password_file, 0o644)
-        assert "chmod 600" in _refused(farm, "readable by others", password)
+        assert "chmod 600" in _refused(farm, "open to its group or others", password)
         os.chmod(password_file, 0o600)
         in_url = home.with_store(f"redis://:{password}@127.0.0.1:{PORT}/0", "redis-in-url")
         assert "password_file" in _refused(in_url, "inside the URL", password)
