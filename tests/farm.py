@@ -114,9 +114,14 @@ class Farm:
     def lab(
         self, *args: str, check: bool = True, timeout: float = 120
     ) -> subprocess.CompletedProcess:
-        done = subprocess.run(
-            [LAB, *args], env=self.env, capture_output=True, text=True, timeout=timeout, check=False
-        )
+        try:
+            done = subprocess.run(
+                [LAB, *args], env=self.env, capture_output=True, text=True, timeout=timeout,
+                check=False,
+            )  # fmt: skip
+        except subprocess.TimeoutExpired as exc:  # what it printed says where it was
+            said = (exc.stdout or b"").decode(errors="replace")[-4000:]
+            raise AssertionError(f"lab {' '.join(args)} ran over {timeout:g} s:\n{said}") from None
         if check and done.returncode != 0:
             raise AssertionError(f"lab {' '.join(args)} exited {done.returncode}:\n{done.stderr}")
         return done
