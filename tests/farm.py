@@ -120,8 +120,10 @@ class Farm:
                 check=False,
             )  # fmt: skip
         except subprocess.TimeoutExpired as exc:  # what it printed says where it was
-            said = (exc.stdout or b"").decode(errors="replace")[-4000:]
-            raise AssertionError(f"lab {' '.join(args)} ran over {timeout:g} s:\n{said}") from None
+            said = exc.stdout or b""
+            said = said.decode(errors="replace") if isinstance(said, bytes) else said
+            command = " ".join(args)
+            raise AssertionError(f"lab {command} ran over {timeout:g} s:\n{said[-4000:]}") from None
         if check and done.returncode != 0:
             raise AssertionError(f"lab {' '.join(args)} exited {done.returncode}:\n{done.stderr}")
         return done
