@@ -221,7 +221,7 @@ def export(inventory_path: str, advertise: str, name: str, console_port: int, si
 
             started = [d.id for d in inventory.devices if d.virtual]
             supervisor.up(inventory, started)
-        for line in exporter.serve_consoles():
+        for line in exporter.serve_serial_lines():
             stdout.print(line)
         exporter.register()  # the store must answer now; later outages are retried
         stdout.print(f"exporting {len(inventory.devices)} devices as {name!r} to "

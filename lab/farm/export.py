@@ -20,7 +20,7 @@ from pathlib import Path
 from lab.device.adb_server import AdbServer, adb_binary
 from lab.errors import LabError
 from lab.farm.leases import LeaseStore
-from lab.inventory import Device, Inventory, Peripheral
+from lab.inventory import Device, Inventory
 from lab.runtime import read_part_record, read_sim_records
 
 
@@ -68,15 +68,22 @@ class Exporter:
         return f"adb server {self.adb_address} (started, pid {self._adb.pid})"
 
     # -- serial lines through ser2net: consoles, and the NFC readers beside the devices
-    def serve_consoles(self) -> list[str]:
+    def serve_serial_lines(self) -> list[str]:
         sims = read_sim_records()
         exported = {d.id for d in self.inventory.devices}
         lines: list[str] = []
         said: list[str] = []
-        serial_lines = [(d.id, _serial_path(d, sims), d.console.baud, self.consoles)
-                        for d in self.inventory.devices if d.console]  # fmt: skip
-        serial_lines += [(p.id, _part_path(p), p.baud, self.parts)
-                         for p in self.inventory.peripherals if p.faces in exported]  # fmt: skip
+        serial_lines: list[tuple[str, str, int, dict[str, int]]] = []  # name, path, baud, to
+        for device in self.inventory.devices:
+            if device.console:
+                pty = sims.get(device.id, {}).get("console")
+                path = _local_path(device.id, "console", device.console.url, pty)
+                serial_lines.append((device.id, path, device.console.baud, self.consoles))
+        for part in self.inventory.peripherals:
+            if part.faces in exported:
+                pty = (read_part_record(part.id) or {}).get("port")
+                path = _local_path(part.id, part.kind, part.port, pty)
+                serial_lines.append((part.id, path, part.baud, self.parts))
         for n, (name, path, baud, served) in enumerate(serial_lines):
             port = self.console_port + n
             served[name] = port
@@ -164,33 +171,19 @@ class Exporter:
         shutil.rmtree(self._folder, ignore_errors=True)
 
 
-def _serial_path(device: Device, sims: dict[str, dict]) -> str:
-    url = device.console.url if device.console else ""
+def _local_path(name: str, what: str, url: str, pty: str | None) -> str:
+    """The host's path of a serial line (`what` of `name`): its URL, or for a virtual one
+    (`pty`) the pty its process announced (None: not running)."""
     if url == "pty":
-        record = sims.get(device.id)
-        if not record or not record.get("console"):
+        if not pty:
             raise LabError(
-                f"{device.id}: its virtual console is not up",
+                f"{name}: its virtual {what} is not up",
                 hint="start the devices first (`lab sim up`), or export with --sim",
             )
-        return str(record["console"])
+        return pty
     if "://" in url:
-        raise LabError(f"{device.id}: console {url} is already on the network: not re-exported")
+        raise LabError(f"{name}: {what} {url} is already on the network: not re-exported")
     return url
-
-
-def _part_path(part: Peripheral) -> str:
-    if part.port != "pty":
-        if "://" in part.port:
-            raise LabError(f"{part.id}: {part.port} is already on the network: not re-exported")
-        return part.port
-    record = read_part_record(part.id)
-    if record is None:
-        raise LabError(
-            f"{part.id}: the virtual {part.kind} is not up",
-            hint="start the devices first (`lab sim up`), or export with --sim",
-        )
-    return str(record["port"])
 
 
 def _listening(host: str, port: int) -> bool:
