@@ -21,7 +21,6 @@ import statistics
 import subprocess
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from bench.farm import LAB
@@ -29,6 +28,7 @@ from lab.farm.file_store import FileLeaseStore
 from lab.farm.health import Health, HealthRecord
 from lab.farm.leases import LeaseStore
 from lab.farm.redis_store import RedisLeaseStore
+from tests.shared_farm.dashboard import serve_dashboard
 from tests.shared_farm.pool import watch
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,20 +91,9 @@ def _latency(store: LeaseStore, name: str) -> list[tuple[str, str]]:
 def _dashboard(inventory: Path, env: dict, store: LeaseStore) -> list[tuple[str, str]]:
     from playwright.sync_api import sync_playwright
 
-    server = subprocess.Popen([LAB, "farm", "serve", "--inventory", str(inventory), "--port",
-                               str(DASHBOARD_PORT), "--no-thumbnails"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    server = serve_dashboard(inventory, env, DASHBOARD_PORT, "--no-thumbnails")
     seconds = []
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{DASHBOARD_PORT}/api/farm", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=shutil.which("chromium"),
                                                  args=["--no-sandbox"])  # fmt: skip

@@ -5,9 +5,7 @@ release from the page behind the token, thumbnails, and a run's progress."""
 from __future__ import annotations
 
 import shutil
-import subprocess
 import time
-import urllib.request
 from pathlib import Path
 
 import httpx
@@ -16,7 +14,8 @@ from playwright.sync_api import sync_playwright
 
 from lab.farm.file_store import FileLeaseStore
 from lab.farm.health import Health, HealthRecord
-from tests.farm import BASE, LAB
+from tests.farm import BASE
+from tests.shared_farm.dashboard import serve_dashboard
 from tests.shared_farm.pool import run_pool
 
 PORT = BASE + 38
@@ -28,23 +27,7 @@ CHROMIUM = shutil.which("chromium")
 def dashboard(pool, tmp_path_factory):
     token = tmp_path_factory.mktemp("dashboard") / "token"
     token.write_text("a-token-for-the-dashboard-test\n")
-    server = subprocess.Popen(
-        [LAB, "farm", "serve", "--inventory", str(pool.inventory), "--port", str(PORT),
-         "--token-file", str(token)],
-        env=pool.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{URL}/api/farm", timeout=2)
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                raise AssertionError(
-                    f"lab farm serve did not come up:\n{server.stdout.read()}"
-                ) from None
-            time.sleep(0.2)
+    server = serve_dashboard(pool.inventory, pool.env, PORT, "--token-file", str(token))
     yield token.read_text().strip()
     server.terminate()
     server.wait(timeout=10)
