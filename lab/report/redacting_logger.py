@@ -12,6 +12,7 @@ import json
 import os
 import uuid
 from pathlib import Path
+from typing import Any
 
 import allure_commons
 import pytest
@@ -21,11 +22,27 @@ from attr import asdict
 
 from lab.redaction import SECRETS
 
+# Allure's own references between files (a result's attachments, a container's children)
+# are random UUIDs. Their digits can form a Luhn-valid "card number" or hold a PIN, and a
+# redacted reference would point at no file: the attachment would be lost from the report.
+REFERENCES = frozenset({"uuid", "source", "children", "historyId", "testCaseId"})
+
+
+def redacted(value: Any, key: str = "") -> Any:
+    """Every text in a result redacted, except Allure's references (`REFERENCES`)."""
+    if isinstance(value, dict):
+        return {k: redacted(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redacted(v, key) for v in value]
+    if isinstance(value, str) and key not in REFERENCES:
+        return SECRETS.redact(value)
+    return value
+
 
 class RedactingFileLogger(AllureFileLogger):
     def _report_item(self, item) -> None:
         data = asdict(item, filter=lambda _, v: v or v is False)
-        text = SECRETS.redact(json.dumps(data, ensure_ascii=False))
+        text = json.dumps(redacted(data), ensure_ascii=False)
         final = self._report_dir / item.file_pattern.format(prefix=uuid.uuid4())
         temporary = final.with_name(final.name + ".tmp")
         with open(temporary, "w", encoding="utf8") as handle:
