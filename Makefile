@@ -18,9 +18,10 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
-# two workers, each with its own virtual farm; a file's tests stay together
+# two workers, each with its own virtual farm; a file's tests stay together; the slowest
+# tests listed at the end, to see where the minutes go
 test: lint
-	$(BIN)/pytest -n 2 --dist loadfile
+	$(BIN)/pytest -n 2 --dist loadfile --durations=25
 
 bench:
 	@tools/bootstrap.sh --bench
