@@ -7,12 +7,14 @@ The operation, its key and its response are written in one transaction, so a res
 saved exactly when its effects are. SQLite takes its write lock at BEGIN (see db.py): a
 second request with the key waits, then replays. Elsewhere (PostgreSQL) both may run; the
 loser's key insert violates the primary key, it rolls back and replays the winner's.
+
+Nothing secret rests here in the clear: the fingerprint is an HMAC under the service's
+secret and the saved reply is sealed with it (vault.py).
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import time
@@ -26,6 +28,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from lab.services.db import Base
 from lab.services.errors import ApiError
+from lab.services.vault import SealBroken, Vault
 
 log = logging.getLogger("idempotency")
 KEEP_SECONDS = 48 * 3600  # Stripe promises 24 h; keep twice that
@@ -37,17 +40,13 @@ Operation = Callable[[Session], Outcome]
 
 class IdempotencyKey(Base):
     __tablename__ = "idempotency_keys"
-    scope: Mapped[str] = mapped_column(String(64), primary_key=True)  # who sent it
+    # who sent it: a principal's kind and id (a device id has up to 64 characters)
+    scope: Mapped[str] = mapped_column(String(80), primary_key=True)
     key: Mapped[str] = mapped_column(String(MAX_KEY), primary_key=True)
-    fingerprint: Mapped[str] = mapped_column(String(64))
+    fingerprint: Mapped[str] = mapped_column(String(64))  # HMAC-SHA256 (vault.py)
     status: Mapped[int] = mapped_column(Integer)
-    body: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)  # sealed (vault.py)
     created: Mapped[float] = mapped_column(Float, index=True)
-
-
-def fingerprint(method: str, path: str, body: object) -> str:
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(f"{method} {path}\n{canonical}".encode()).hexdigest()
 
 
 def check_key(key: str | None) -> None:
@@ -69,6 +68,7 @@ def run(
     key: str | None,
     scope: str,
     print_: str,
+    vault: Vault,
     writer: AbstractContextManager | None = None,
 ) -> JSONResponse:
     """Run `operation` in a transaction (an ApiError rolls its effects back and becomes the
@@ -79,7 +79,7 @@ def run(
     for _ in range(3):
         try:
             with writer or contextlib.nullcontext():
-                return _once(db, operation, key, scope, print_)
+                return _once(db, operation, key, scope, print_, vault)
         except IntegrityError:
             if key is None:
                 raise
@@ -88,13 +88,18 @@ def run(
 
 
 def _once(
-    db: sessionmaker[Session], operation: Operation, key: str | None, scope: str, print_: str
+    db: sessionmaker[Session],
+    operation: Operation,
+    key: str | None,
+    scope: str,
+    print_: str,
+    vault: Vault,
 ) -> JSONResponse:
     with db() as session, session.begin():
         if key is not None:
             saved = session.get(IdempotencyKey, (scope, key))
             if saved is not None:
-                return _replay(saved, print_)
+                return _replay(saved, print_, vault)
         savepoint = session.begin_nested()
         try:
             status, body = operation(session)
@@ -114,14 +119,30 @@ def _once(
                     key=key,
                     fingerprint=print_,
                     status=status,
-                    body=json.dumps(body),
+                    body=vault.seal(json.dumps(body), _bound(scope, key)),
                     created=time.time(),
                 )
             )
     return JSONResponse(body, status_code=status)
 
 
-def _replay(saved: IdempotencyKey, print_: str) -> JSONResponse:
+def saved_reply(
+    db: sessionmaker[Session], key: str | None, scope: str, print_: str, vault: Vault
+) -> JSONResponse | None:
+    """The saved reply to (scope, key), for a route that must know before it acts on
+    another service (the store's purchases); None when there is none yet."""
+    if key is None:
+        return None
+    with db() as session:
+        saved = session.get(IdempotencyKey, (scope, key))
+        return _replay(saved, print_, vault) if saved is not None else None
+
+
+def _bound(scope: str, key: str) -> str:
+    return f"{scope}\n{key}"
+
+
+def _replay(saved: IdempotencyKey, print_: str, vault: Vault) -> JSONResponse:
     if saved.fingerprint != print_:
         raise ApiError(
             422,
@@ -130,9 +151,17 @@ def _replay(saved: IdempotencyKey, print_: str) -> JSONResponse:
             "new request",
             param="Idempotency-Key",
         )
-    return JSONResponse(
-        json.loads(saved.body), status_code=saved.status, headers={"Idempotent-Replayed": "true"}
-    )
+    try:
+        body = json.loads(vault.open(saved.body, _bound(saved.scope, saved.key)))
+    except SealBroken:
+        raise ApiError(
+            409,
+            "idempotency_reply_unreadable",
+            "Idempotency-Key: the saved reply to this key cannot be read (the service's "
+            "secret changed since); use a new key",
+            param="Idempotency-Key",
+        ) from None
+    return JSONResponse(body, status_code=saved.status, headers={"Idempotent-Replayed": "true"})
 
 
 def prune(db: sessionmaker[Session], now: float | None = None) -> int:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import uvicorn
 
+from lab.services.vault import secret_file
+
 APPS = {"payment": "lab.services.payment.app", "store": "lab.services.store.app"}
 
 
@@ -20,6 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--database", required=True)
     parser.add_argument("--admin-key-file", type=Path, required=True)
+    # the service's own secret (lab/services/vault.py): made 0600 here when missing
+    parser.add_argument("--secret-file", type=Path)
     # the store's: where APKs are kept, and the payment sandbox it sells through
     parser.add_argument("--blobs", type=Path)
     parser.add_argument("--payment-url")
@@ -30,6 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     module = __import__(APPS[args.name], fromlist=["create_app"])
     admin_key = args.admin_key_file.read_text().strip()
+    secret_path = args.secret_file or args.admin_key_file.with_suffix(".secret")
+    secret = secret_file(secret_path)
     extra = {}
     if args.name == "store":
         extra = {
@@ -37,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
             "payment_url": args.payment_url,
             "payment_admin_key_file": args.payment_admin_key_file,
         }
-    app = module.create_app(args.database, admin_key, **extra)
+    app = module.create_app(args.database, admin_key, secret, **extra)
     # the access log names paths and statuses only: bodies (PINs, codes) are never logged
     uvicorn.run(
         app,

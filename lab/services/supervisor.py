@@ -179,6 +179,8 @@ def _spawn(name: str, service: Service, extra: list[str]) -> subprocess.Popen:
         database,
         "--admin-key-file",
         str(admin_key_file(name)),
+        "--secret-file",  # made by the service (0600) beside its admin key
+        str(folder / f"{name}.secret"),
         *extra,
     ]
     with open(log_path, "ab") as log:

@@ -6,12 +6,14 @@ from fastapi import FastAPI
 
 from lab.services import errors, idempotency
 from lab.services.box import ServiceBox
-from lab.services.db import Base, make_engine
+from lab.services.db import create_schema, make_engine
+from lab.services.limits import BodyLimit
 from lab.services.payment import routes_admin, routes_merchant, routes_wallet
 from lab.services.payment.deps import Sandbox
 from lab.services.payment.events import Hub
 from lab.services.payment.faults import HeldReplies
 from lab.services.payment.principals import LOOKUPS
+from lab.services.vault import Vault
 
 DESCRIPTION = """The TOS+ Pay sandbox: orders with a QR code, payment codes (付款码), charges,
 refunds, NFC authorisations and a double-entry ledger, in integer fen (2000 = ¥20.00).
@@ -19,18 +21,19 @@ Every POST takes an `Idempotency-Key` (Stripe's semantics). Errors are
 `{"error": {type, code, param, message}}` with a 4xx."""
 
 
-def create_app(database_url: str, admin_key: str) -> FastAPI:
+def create_app(database_url: str, admin_key: str, secret: bytes) -> FastAPI:
+    """`secret`: the service's own (vault.py), kept outside the database."""
     engine = make_engine(database_url)
-    Base.metadata.create_all(engine)
-    sessions = ServiceBox.sessions(engine, database_url)
+    create_schema(engine)
+    sessions = ServiceBox.sessions(engine, database_url, Vault(secret))
     box = Sandbox(**sessions, admin_key=admin_key, lookups=LOOKUPS, hub=Hub(sessions["db"]))
     idempotency.prune(box.db)
     app = FastAPI(title="TOS+ Pay sandbox", version="1.0", description=DESCRIPTION)
     app.state.box = box
-    errors.install(app)
     app.include_router(routes_merchant.router)
     app.include_router(routes_wallet.router)
     app.include_router(routes_admin.router)
+    errors.install(app)
 
     @app.get("/healthz", tags=["lab"], summary="Up and able to reach its database")
     def healthz() -> dict:
@@ -39,4 +42,5 @@ def create_app(database_url: str, admin_key: str) -> FastAPI:
         return {"status": "ok", "service": "payment"}
 
     app.add_middleware(HeldReplies, box=box)
+    app.add_middleware(BodyLimit)  # the outermost: before routing, faults and auth
     return app

@@ -63,7 +63,8 @@ class Wallet(Base):
     account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"))
     number: Mapped[str] = mapped_column(String(8), unique=True)  # in its payment codes
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    code_secret: Mapped[str] = mapped_column(String(64))  # base32, shared with the wallet
+    # base32, shared with the wallet; sealed (lab/services/vault.py)
+    code_secret: Mapped[str] = mapped_column(String(128))
     pin_hash: Mapped[str] = mapped_column(String(200))
     pin_failures: Mapped[int] = mapped_column(Integer, default=0)
     locked: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from lab.protocols import emv, paycode
 from lab.protocols.pan import luhn_ok, with_check_digit
+from lab.services import vault
 from lab.services.db import new_id
 from lab.services.errors import ApiError
 from lab.services.keys import key_hash, new_key, pin_hash
@@ -19,18 +20,26 @@ from lab.services.payment.models import Account, Merchant, Setting, Wallet
 from lab.services.payment.schemas import MerchantIn, WalletIn
 from lab.services.payment.views import money
 
+ISSUER_KEY = "issuer_master_key"
 TOKEN_BIN = "629999"  # payment tokens (DPANs) come from a range of their own
 CARD_EXPIRY = "301231"  # YYMMDD
 
 
 def issuer_key(session: Session) -> bytes:
-    """The issuer master key its cards' keys derive from (made on first use)."""
-    row = session.get(Setting, "issuer_master_key")
+    """The issuer master key its cards' keys derive from (made on first use, kept
+    sealed: every card's key derives from it)."""
+    row = session.get(Setting, ISSUER_KEY)
     if row is None:
-        row = Setting(key="issuer_master_key", value=secrets.token_hex(16))
+        sealed = vault.of(session).seal(secrets.token_hex(16), ISSUER_KEY)
+        row = Setting(key=ISSUER_KEY, value=sealed)
         session.add(row)
         session.flush()
-    return bytes.fromhex(row.value)
+    return bytes.fromhex(vault.of(session).open(row.value, ISSUER_KEY))
+
+
+def code_secret(session: Session, wallet: Wallet) -> str:
+    """The wallet's payment-code secret (kept sealed, bound to the wallet)."""
+    return vault.of(session).open(wallet.code_secret, f"code_secret {wallet.id}")
 
 
 def create_merchant(session: Session, body: MerchantIn) -> tuple[int, dict]:
@@ -66,7 +75,7 @@ def create_wallet(session: Session, body: WalletIn) -> tuple[int, dict]:
         account_id=acct.id,
         number=_unique_number(session),
         key_hash=key_hash(key),
-        code_secret=secret,
+        code_secret=vault.of(session).seal(secret, f"code_secret {wallet_id}"),
         pin_hash=pin_hash(body.pin),
         pin_limit=body.pin_limit,
         card_token=token,

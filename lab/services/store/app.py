@@ -10,10 +10,12 @@ from fastapi import FastAPI
 
 from lab.services import errors, idempotency
 from lab.services.box import ServiceBox
-from lab.services.db import Base, make_engine
-from lab.services.store import routes_admin, routes_developer, routes_device
+from lab.services.db import create_schema, make_engine
+from lab.services.limits import BodyLimit
+from lab.services.store import routes_admin, routes_developer, routes_device, uploads
 from lab.services.store.payments import PaymentLink
 from lab.services.store.principals import LOOKUPS
+from lab.services.vault import Vault
 
 DESCRIPTION = """The TOS+ Store: developers upload signed APKs; devices browse the apps
 that fit them, buy paid ones from their wallet (through the payment sandbox), download
@@ -33,21 +35,24 @@ class Store(ServiceBox):
 def create_app(
     database_url: str,
     admin_key: str,
+    secret: bytes,
     blobs: Path,
     payment_url: str | None = None,
     payment_admin_key_file: Path | None = None,
 ) -> FastAPI:
+    """`secret`: the service's own (vault.py), kept outside the database."""
     engine = make_engine(database_url)
-    Base.metadata.create_all(engine)
-    sessions = ServiceBox.sessions(engine, database_url)
+    create_schema(engine)
+    sessions = ServiceBox.sessions(engine, database_url, Vault(secret))
     payments = PaymentLink(payment_url, payment_admin_key_file, sessions["db"])
     box = Store(**sessions, admin_key=admin_key, lookups=LOOKUPS, blobs=blobs, payments=payments)
     idempotency.prune(box.db)
+    uploads.prune(box.reads, blobs)
     app = FastAPI(title="TOS+ Store", version="1.0", description=DESCRIPTION)
     app.state.box = box
-    errors.install(app)
     for module in (routes_device, routes_developer, routes_admin):
         app.include_router(module.router)
+    errors.install(app)
 
     @app.get("/healthz", tags=["lab"], summary="Up and able to reach its database")
     def healthz() -> dict:
@@ -55,4 +60,6 @@ def create_app(
             session.execute(idempotency.IdempotencyKey.__table__.select().limit(1))
         return {"status": "ok", "service": "store"}
 
+    # the outermost: before routing and auth; an APK upload streams to disk up to its cap
+    app.add_middleware(BodyLimit, larger={"/v1/developer/apps/*/versions": uploads.MAX_APK})
     return app

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from lab.cloud.http import ApiRefused, ServiceUnreachable
 from lab.cloud.payment import Merchant, PaymentSandbox
+from lab.services import vault
 from lab.services.errors import ApiError
 from lab.services.store.models import Setting
 
@@ -39,12 +40,12 @@ class PaymentLink:
             saved = {k: session.get(Setting, k) for k in ("merchant", "account", "merchant_key")}
             if all(saved.values()):
                 values = {k: v.value for k, v in saved.items() if v}
-                return Merchant(
-                    self.url, values["merchant"], values["account"], values["merchant_key"]
-                )
+                key = vault.of(session).open(values["merchant_key"], "merchant_key")
+                return Merchant(self.url, values["merchant"], values["account"], key)
             admin = PaymentSandbox(self.url, self._admin_key_file.read_text().strip())
             made = self._call(lambda: admin.merchant(MERCHANT_NAME))
-            made_values = {"merchant": made.id, "account": made.account, "merchant_key": made.key}
+            sealed = vault.of(session).seal(made.key, "merchant_key")  # the store's key: sealed
+            made_values = {"merchant": made.id, "account": made.account, "merchant_key": sealed}
             for key, value in made_values.items():
                 session.merge(Setting(key=key, value=value))
             return made
@@ -54,6 +55,7 @@ class PaymentLink:
         return self._call(lambda: merchant.order(amount, description, expires_in=1800, key=key))
 
     def order_status(self, order_id: str) -> dict:
+        """The order as the sandbox has it now (a GET: safe to repeat)."""
         merchant = self.merchant()
         return self._call(lambda: merchant.order_status(order_id))
 
@@ -71,5 +73,8 @@ class PaymentLink:
             ) from None
         except ApiRefused as exc:
             raise ApiError(
-                502, "payment_refused", f"the payment sandbox refused: {exc.message}"
+                502,
+                "payment_refused",
+                f"the payment sandbox refused: {exc.message}",
+                payment_code=exc.code,
             ) from None
