@@ -132,6 +132,10 @@ class Merchant:
     def order_status(self, order_id: str) -> dict:
         return self.api.get(f"/v1/orders/{order_id}")
 
+    def close_order(self, order_id: str) -> dict:
+        """Close an unpaid order: it can never be paid after."""
+        return self.api.post(f"/v1/orders/{order_id}/close")
+
     def refund(
         self, charge_id: str, amount: int | None = None, reason: str = "", key: str | None = None
     ) -> dict:
@@ -205,6 +209,10 @@ class PaymentSandbox:
             url=self.url,
         )
 
+    def close_order(self, order_id: str) -> dict:
+        """Close any merchant's unpaid order, as if it had expired (the store's, say)."""
+        return self.admin.post(f"/v1/orders/{order_id}/close")
+
     def top_up(self, wallet_id: str, amount: int) -> dict:
         return self.admin.post(f"/v1/admin/wallets/{wallet_id}/topup", {"amount": amount})
 
@@ -228,6 +236,15 @@ class PaymentSandbox:
         """Hold the replies to the next `count` POSTs to `path` (of `caller` only: tests
         sharing a sandbox never take each other's faults)."""
         body: dict = {"path": path, "seconds": seconds, "count": count}
+        if caller is not None:
+            body["caller"] = caller
+        self.admin.post("/v1/admin/faults", body)
+
+    def refuse_requests(
+        self, path: str, status: int = 503, count: int = 1, caller: str | None = None
+    ) -> None:
+        """Answer the next `count` POSTs to `path` with `status`, their work not done."""
+        body: dict = {"path": path, "refuse": status, "count": count}
         if caller is not None:
             body["caller"] = caller
         self.admin.post("/v1/admin/faults", body)

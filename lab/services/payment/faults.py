@@ -1,5 +1,6 @@
 """Replies held back after their work is committed: what a client sees when the network
-drops a reply (it may retry; its Idempotency-Key must make that safe). Set by the lab
+drops a reply (it may retry; its Idempotency-Key must make that safe); or requests
+refused at once, their work not done (the client must then change nothing). Set by the lab
 through POST /v1/admin/faults; an ASGI middleware, so the work itself runs untouched.
 A rule may name a caller (a wallet or merchant id): tests running in parallel against one
 sandbox then never take or clear each other's faults."""
@@ -24,6 +25,7 @@ class HeldReply:
     seconds: float
     count: int
     caller: str | None = None  # only this caller's requests (None: anyone's)
+    refuse: int | None = None  # answer with this status at once, the work not done
 
 
 class HeldReplies:
@@ -69,6 +71,10 @@ class HeldReplies:
             rule = self._take("POST", scope.get("path", ""), await self._caller(scope))
         if rule is None:
             await self.app(scope, receive, send)
+            return
+        if rule.refuse is not None:
+            refused = ApiError(rule.refuse, "fault_injected", "refused by a lab fault")
+            await refused.response()(scope, receive, send)
             return
         held: list[dict] = []
 

@@ -19,16 +19,12 @@ router = APIRouter(prefix="/v1/admin", tags=["lab"])
 
 
 @router.post("/merchants", status_code=201, summary="A merchant and its API key (shown once)")
-def create_merchant(
-    body: MerchantIn, request: Request, who: Caller, key: IdemKey = None
-) -> JSONResponse:
+def create_merchant(body: MerchantIn, request: Request, who: Caller, key: IdemKey) -> JSONResponse:
     return post(request, who, body, key, lambda s: provisioning.create_merchant(s, body), "admin")
 
 
 @router.post("/wallets", status_code=201, summary="A device's wallet and its secrets (shown once)")
-def create_wallet(
-    body: WalletIn, request: Request, who: Caller, key: IdemKey = None
-) -> JSONResponse:
+def create_wallet(body: WalletIn, request: Request, who: Caller, key: IdemKey) -> JSONResponse:
     return post(request, who, body, key, lambda s: provisioning.create_wallet(s, body), "admin")
 
 
@@ -38,7 +34,7 @@ def top_up(
     body: TopUpIn,
     request: Request,
     who: Caller,
-    key: IdemKey = None,
+    key: IdemKey,
 ) -> JSONResponse:
     def operation(session):
         wallet = session.get(Wallet, wallet_id)
@@ -71,7 +67,9 @@ def stats(request: Request, who: Caller) -> dict:
 def add_fault(body: FaultIn, request: Request, who: Caller) -> dict:
     require(who, "admin")
     rules = sandbox(request).held
-    rules.append(HeldReply(body.path, body.seconds, body.count, body.caller))
+    if not body.seconds and body.refuse is None:
+        raise ApiError(400, "parameter_invalid", "seconds: give seconds > 0, or refuse", "seconds")
+    rules.append(HeldReply(body.path, body.seconds, body.count, body.caller, body.refuse))
     return {"faults": [vars(rule) for rule in rules if rule.count > 0]}
 
 

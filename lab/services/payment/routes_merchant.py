@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 
 from lab.services.box import Caller, IdemKey, post
 from lab.services.errors import ApiError
-from lab.services.payment import charges, ledger, refunds, views
+from lab.services.payment import charges, ledger, nfc, refunds, views
 from lab.services.payment.deps import sandbox
 from lab.services.payment.models import Account, Charge
 from lab.services.payment.schemas import MicropayIn, NfcAuthorizeIn, OrderIn, RefundIn
@@ -21,7 +21,7 @@ def create_order(
     body: OrderIn,
     request: Request,
     who: Caller,
-    key: IdemKey = None,
+    key: IdemKey,
 ) -> JSONResponse:
     return post(request, who, body, key, lambda s: charges.create_order(s, who, body), "merchant")
 
@@ -34,12 +34,20 @@ def get_order(order_id: str, request: Request, who: Caller) -> dict:
         return views.order(row)
 
 
+@router.post("/orders/{order_id}/close", summary="Close an unpaid order (WeChat's closeorder)")
+def close_order(order_id: str, request: Request, who: Caller, key: IdemKey) -> JSONResponse:
+    """The merchant's, or the lab's (admin key: to end an order before its expiry)."""
+    merchant = who.id if who.kind == "merchant" else None
+    operation = lambda s: charges.close_order(s, order_id, merchant)  # noqa: E731
+    return post(request, who, None, key, operation, "merchant", "admin")
+
+
 @router.post("/micropay", summary="Charge a customer's payment code (scanned by the shop)")
 def micropay(
     body: MicropayIn,
     request: Request,
     who: Caller,
-    key: IdemKey = None,
+    key: IdemKey,
 ) -> JSONResponse:
     return post(request, who, body, key, lambda s: charges.micropay(s, who, body), "merchant")
 
@@ -63,7 +71,7 @@ def create_refund(
     body: RefundIn,
     request: Request,
     who: Caller,
-    key: IdemKey = None,
+    key: IdemKey,
 ) -> JSONResponse:
     return post(request, who, body, key, lambda s: refunds.refund(s, who, body), "merchant")
 
@@ -88,6 +96,6 @@ def nfc_authorize(
     body: NfcAuthorizeIn,
     request: Request,
     who: Caller,
-    key: IdemKey = None,
+    key: IdemKey,
 ) -> JSONResponse:
-    return post(request, who, body, key, lambda s: charges.nfc_authorize(s, who, body), "merchant")
+    return post(request, who, body, key, lambda s: nfc.nfc_authorize(s, who, body), "merchant")

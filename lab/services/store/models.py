@@ -4,7 +4,7 @@ side, the developer's and the platform's shares on the other."""
 
 from __future__ import annotations
 
-from sqlalchemy import Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lab.services.db import Base, now
@@ -66,16 +66,32 @@ class Version(Base):
 
 
 class Purchase(Base):
+    """A purchase is written (pending) before the store asks the payment sandbox for its
+    order, so that concurrent buys of one app by one account meet on one purchase (the
+    unique index) and one order; a refund is written (refunding) before the sandbox's
+    refund is asked for. A retry finds the intent and finishes it under the same key."""
+
     __tablename__ = "purchases"
+    __table_args__ = (
+        Index(
+            "one_pending_purchase",
+            "account_id",
+            "package",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+    )
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     account_id: Mapped[str] = mapped_column(ForeignKey("store_accounts.id"), index=True)
     device_id: Mapped[str] = mapped_column(String(64))
     package: Mapped[str] = mapped_column(ForeignKey("apps.package"), index=True)
     price: Mapped[int] = mapped_column(Integer)
-    # pending (paying) | paid | refunded | canceled
+    # pending (its order unpaid) | paid | refunding | refunded | expired (its order closed)
     status: Mapped[str] = mapped_column(String(16), default="pending")
-    order_id: Mapped[str] = mapped_column(String(32))  # the payment sandbox's order
+    order_id: Mapped[str] = mapped_column(String(32), default="")  # the sandbox's order
     charge_id: Mapped[str] = mapped_column(String(32), default="")
+    refund_attempt: Mapped[int] = mapped_column(Integer, default=0)  # refusals so far
     created: Mapped[float] = mapped_column(Float, default=now)
     paid_at: Mapped[float | None] = mapped_column(Float, nullable=True)
     refunded_at: Mapped[float | None] = mapped_column(Float, nullable=True)

@@ -1,7 +1,12 @@
 """Buying a paid app: a purchase is pending until the payment order it made is paid from
 the device's wallet; completing it grants the account an entitlement (every device of
 the account may install the app) and books the sale. A refund within the window returns
-the money, revokes the entitlement and reverses the sale's revenue exactly."""
+the money, revokes the entitlement and reverses the sale's revenue exactly.
+
+Each step that involves the payment sandbox is written down first (the intent), then
+asked of the sandbox under a key derived from the purchase, then finished: whoever
+retries, and however many devices of the account ask at once, the sandbox sees one order
+and one refund (routes_device.py drives the steps)."""
 
 from __future__ import annotations
 
@@ -49,25 +54,45 @@ def buyable(session: Session, device: Principal, package: str) -> tuple[App, Pur
     return app, pending
 
 
-def create(session: Session, device: Principal, app: App, order: dict) -> tuple[int, dict]:
-    if session.get(Entitlement, (device.account_id, app.package)) is not None:
-        raise ApiError(
-            409,
-            "already_owned",
-            f"package: your account owns {app.package} already",
-            param="package",
-        )
+def intent(session: Session, device: Principal, package: str) -> tuple[Purchase, bool]:
+    """The account's pending purchase of `package`, written now when there is none
+    (True). The unique index lets one pending purchase exist per account and app: a
+    concurrent writer's insert fails and its retry finds this one."""
+    app, pending = buyable(session, device, package)
+    if pending is not None:
+        return pending, False
     purchase = Purchase(
         id=new_id("pur"),
         account_id=device.account_id,
         device_id=device.id,
         package=app.package,
         price=app.price,
-        order_id=order["id"],
+        order_id="",
     )
     session.add(purchase)
     session.flush()
-    return 201, view(purchase, order)
+    return purchase, True
+
+
+def order_key(purchase: Purchase) -> str:
+    """The payment order's Idempotency-Key: every caller of this purchase makes one order."""
+    return f"store-order-{purchase.id}"
+
+
+def ordered(session: Session, purchase_id: str, order: dict, made: bool) -> tuple[int, dict]:
+    """The purchase with its payment order: 201 when this request made it, else 200."""
+    purchase = session.get(Purchase, purchase_id, with_for_update=True)
+    assert purchase is not None
+    if not purchase.order_id:
+        purchase.order_id = order["id"]
+    return (201 if made else 200), view(purchase, order)
+
+
+def expire(session: Session, purchase_id: str, order_id: str) -> None:
+    """The purchase's order closed unpaid: the purchase ends, a new buy may begin."""
+    purchase = session.get(Purchase, purchase_id, with_for_update=True)
+    if purchase is not None and purchase.status == "pending" and purchase.order_id == order_id:
+        purchase.status = "expired"
 
 
 def mine(session: Session, who: Principal, purchase_id: str, lock: bool = False) -> Purchase:
@@ -81,8 +106,15 @@ def complete(session: Session, who: Principal, purchase_id: str, order: dict | N
     purchase = mine(session, who, purchase_id, lock=True)
     if purchase.status != "pending":
         return 200, view(purchase)
+    if order is not None and order.get("status") == "closed":
+        raise ApiError(
+            409,
+            "payment_expired",
+            f"purchase {purchase_id}: its payment order expired unpaid; buy the app again",
+            param="purchase",
+        )
     if order is None or order.get("status") != "paid":
-        status = order.get("status") if order else "unknown"
+        status = order.get("status") if order else "not made yet"
         raise ApiError(
             409,
             "payment_not_completed",
@@ -100,7 +132,7 @@ def complete(session: Session, who: Principal, purchase_id: str, order: dict | N
 
 
 def refundable(purchase: Purchase, at: float) -> None:
-    if purchase.status == "refunded":
+    if purchase.status in ("refunded", "refunding"):
         return
     if purchase.status != "paid":
         raise ApiError(
@@ -115,12 +147,42 @@ def refundable(purchase: Purchase, at: float) -> None:
         )
 
 
+def start_refund(session: Session, who: Principal, purchase_id: str) -> Purchase:
+    """The intent: a paid purchase in its window becomes `refunding` before the money is
+    asked back; one already refunding (an earlier attempt that did not finish) is
+    taken up again."""
+    purchase = mine(session, who, purchase_id, lock=True)
+    refundable(purchase, now())
+    if purchase.status == "paid":
+        purchase.status = "refunding"
+    return purchase
+
+
+def refund_key(purchase: Purchase) -> str:
+    """The sandbox refund's Idempotency-Key: one per attempt, a new one after a refusal
+    (the sandbox replays a refused key's refusal)."""
+    return f"store-refund-{purchase.id}-{purchase.refund_attempt}"
+
+
+def refund_refused(session: Session, purchase_id: str) -> None:
+    """The sandbox refused the refund (no money moved): back to paid, the next attempt
+    under a new key."""
+    purchase = session.get(Purchase, purchase_id, with_for_update=True)
+    if purchase is not None and purchase.status == "refunding":
+        purchase.status = "paid"
+        purchase.refund_attempt += 1
+
+
 def refund(session: Session, who: Principal, purchase_id: str) -> tuple[int, dict]:
+    """The money came back: the purchase is refunded, the app revoked, the sale reversed."""
     purchase = mine(session, who, purchase_id, lock=True)
     if purchase.status == "refunded":
         return 200, view(purchase)
+    if purchase.status != "refunding":
+        raise ApiError(
+            409, "not_refunding", f"purchase {purchase.id} is {purchase.status}", param="purchase"
+        )
     at = now()
-    refundable(purchase, at)
     purchase.status, purchase.refunded_at = "refunded", at
     entitlement = session.get(Entitlement, (purchase.account_id, purchase.package))
     if entitlement is not None and entitlement.purchase_id == purchase.id:

@@ -3,13 +3,11 @@ purchases paid from its wallet, refunds and what its account owns."""
 
 from __future__ import annotations
 
-import uuid
-
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, JSONResponse
 from sqlalchemy import select
 
-from lab.services.box import Caller, IdemKey, box, post
+from lab.services.box import Caller, IdemKey, box, post, replayed, write
 from lab.services.errors import ApiError
 from lab.services.principal import require
 from lab.services.store import catalog, purchases, revenue
@@ -74,18 +72,37 @@ def download(package: str, request: Request, who: Caller, version_code: int = Qu
 
 
 @router.post("/purchases", status_code=201, summary="Buy an app: a payment order for the wallet")
-def buy(body: PurchaseIn, request: Request, who: Caller, key: IdemKey = None) -> JSONResponse:
+def buy(body: PurchaseIn, request: Request, who: Caller, key: IdemKey) -> JSONResponse:
+    """The purchase is written first (pending), then its one order is asked for under a
+    key derived from it: devices of one account buying at once, and retries, all meet on
+    one purchase and one order. A purchase whose order closed unpaid ends (`expired`) and
+    a new one begins."""
     require(who, "device")
+    earlier = replayed(request, who, body, key)
+    if earlier is not None:
+        return earlier
     state = box(request)
-    with state.reads() as session:
-        app, pending = purchases.buyable(session, who, body.package)
-    if pending is not None:  # a purchase waiting for its payment: the same one again
-        order = state.payments.order_status(pending.order_id)
-        return JSONResponse(purchases.view(pending, order), status_code=200)
-    # the store's key for the payment order follows the device's key: a retry, one order
-    order_key = f"store-{who.scope}-{key or uuid.uuid4()}"
-    order = state.payments.order(app.price, f"TOS+ Store: {app.title}", order_key)
-    return post(request, who, body, key, lambda s: purchases.create(s, who, app, order), "device")
+    for _ in range(2):
+        purchase, made = write(request, lambda s: purchases.intent(s, who, body.package))
+        if purchase.order_id:
+            order = state.payments.order_status(purchase.order_id)
+        else:
+            app = _app(request, purchase.package)
+            description = f"TOS+ Store: {app.title}"
+            key_ = purchases.order_key(purchase)
+            order = state.payments.order(purchase.price, description, key_)
+        if order.get("status") != "closed":
+            break
+        write(request, lambda s, p=purchase, o=order: purchases.expire(s, p.id, o["id"]))
+    operation = lambda s: purchases.ordered(s, purchase.id, order, made)  # noqa: E731
+    return post(request, who, body, key, operation, "device")
+
+
+def _app(request: Request, package: str) -> App:
+    with box(request).reads() as session:
+        app = session.get(App, package)
+        assert app is not None  # an app is never deleted
+        return app
 
 
 @router.get("/purchases/{purchase_id}", summary="A purchase")
@@ -100,12 +117,13 @@ def get_purchase(purchase_id: str, request: Request, who: Caller) -> dict:
 
 
 @router.post("/purchases/{purchase_id}/complete", summary="After the wallet paid: grant the app")
-def complete(purchase_id: str, request: Request, who: Caller, key: IdemKey = None) -> JSONResponse:
+def complete(purchase_id: str, request: Request, who: Caller, key: IdemKey) -> JSONResponse:
     require(who, "device", "admin")
     state = box(request)
     with state.reads() as session:
         purchase = purchases.mine(session, who, purchase_id)
-    order = state.payments.order_status(purchase.order_id) if purchase.status == "pending" else None
+    asks = purchase.status == "pending" and purchase.order_id
+    order = state.payments.order_status(purchase.order_id) if asks else None
     operation = lambda s: purchases.complete(s, who, purchase_id, order)  # noqa: E731
     return post(request, who, None, key, operation, "device", "admin")
 
@@ -113,14 +131,31 @@ def complete(purchase_id: str, request: Request, who: Caller, key: IdemKey = Non
 @router.post(
     "/purchases/{purchase_id}/refund", summary="Refund within the window: the app is revoked"
 )
-def refund(purchase_id: str, request: Request, who: Caller, key: IdemKey = None) -> JSONResponse:
+def refund(purchase_id: str, request: Request, who: Caller, key: IdemKey) -> JSONResponse:
+    """Written first (refunding), then the money asked back from the sandbox, then
+    finished. A refusal by the sandbox puts the purchase back as it was; a sandbox that
+    did not answer leaves it refunding, and the next attempt finishes it under the same
+    key (so the money comes back once)."""
     require(who, "device", "admin")
+    earlier = replayed(request, who, None, key)
+    if earlier is not None:
+        return earlier
     state = box(request)
-    with state.reads() as session:
-        purchase = purchases.mine(session, who, purchase_id)
-        purchases.refundable(purchase, purchases.now())
-    if purchase.status == "paid":  # the money first, under a key of its own: once only
-        state.payments.refund(purchase.charge_id, key=f"store-refund-{purchase.id}")
+    purchase = write(request, lambda s: purchases.start_refund(s, who, purchase_id))
+    if purchase.status == "refunding":
+        try:
+            state.payments.refund(purchase.charge_id, key=purchases.refund_key(purchase))
+        except ApiError as exc:
+            if exc.extra.get("payment_code") == "idempotency_conflict":
+                raise ApiError(
+                    409,
+                    "refund_in_progress",
+                    f"purchase {purchase_id}: another request is refunding it; ask again",
+                    param="purchase",
+                ) from None
+            if exc.status == 502:  # refused: no money moved
+                write(request, lambda s: purchases.refund_refused(s, purchase_id))
+            raise
     operation = lambda s: purchases.refund(s, who, purchase_id)  # noqa: E731
     return post(request, who, None, key, operation, "device", "admin")
 
