@@ -1,12 +1,18 @@
 """One engine per service: SQLite (WAL, a write transaction that takes the lock at BEGIN)
-or any SQLAlchemy URL (postgresql://...)."""
+or any SQLAlchemy URL (postgresql://...).
+
+SQLite stores a string of any length in a VARCHAR(n); PostgreSQL refuses it. So that the
+SQLite path never hides what PostgreSQL would refuse, every flush checks each string
+against its column's length (`too_long`), on every database: a value made by the service
+(a memo from a description) must be fitted (`fit`), and one a client sent must have been
+refused with a 400 naming its field long before."""
 
 from __future__ import annotations
 
 import secrets
 import time
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, String, create_engine, event, inspect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 
@@ -21,6 +27,34 @@ def new_id(prefix: str) -> str:
 
 def now() -> float:
     return time.time()
+
+
+def fit(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters with an ellipsis: for strings the service makes
+    itself (a ledger memo), never for what a client sent."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def too_long(row: object) -> list[str]:
+    """`table.column (n > limit)` for each string of `row` longer than its column."""
+    found = []
+    mapper = inspect(row).mapper
+    for column in mapper.columns:
+        limit = getattr(column.type, "length", None)
+        if not isinstance(column.type, String) or not limit:
+            continue
+        value = getattr(row, mapper.get_property_by_column(column).key, None)
+        if isinstance(value, str) and len(value) > limit:
+            found.append(f"{mapper.local_table.name}.{column.name} ({len(value)} > {limit})")
+    return found
+
+
+@event.listens_for(Session, "before_flush")
+def _lengths(session: Session, _context, _instances) -> None:
+    for row in (*session.new, *session.dirty):
+        problems = too_long(row)
+        if problems:
+            raise ValueError(f"a value too long for its column: {', '.join(problems)}")
 
 
 def make_engine(url: str) -> Engine:
@@ -50,6 +84,15 @@ def make_engine(url: str) -> Engine:
         connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
     return engine
+
+
+def create_schema(engine: Engine) -> None:
+    """The tables, and any index added since a table was made (create_all makes the
+    indexes of new tables only)."""
+    Base.metadata.create_all(engine)
+    for table in Base.metadata.sorted_tables:
+        for index in table.indexes:
+            index.create(engine, checkfirst=True)
 
 
 def readers(engine: Engine) -> Engine:

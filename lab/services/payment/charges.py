@@ -10,7 +10,7 @@ import time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lab.protocols import emv, paycode
+from lab.protocols import paycode
 from lab.services.db import new_id
 from lab.services.errors import ApiError
 from lab.services.keys import pin_matches
@@ -23,10 +23,9 @@ from lab.services.payment.models import (
     UsedCode,
     Wallet,
 )
-from lab.services.payment.provisioning import issuer_key
+from lab.services.payment.provisioning import code_secret
 from lab.services.payment.schemas import (
     MicropayIn,
-    NfcAuthorizeIn,
     OrderIn,
     PayOrderIn,
     VoicePaymentIn,
@@ -66,6 +65,15 @@ def order_of(session: Session, order_id: str, merchant_id: str | None = None) ->
     return row
 
 
+def close_order(session: Session, order_id: str, merchant_id: str | None) -> Outcome:
+    """An unpaid order closes: it can never be paid after (closing twice is no error)."""
+    order = order_of(session, order_id, merchant_id)
+    if order.status in ("paid", "paying"):
+        _payable(order)  # says why it cannot close
+    order.status = "closed"
+    return 200, order_view(order)
+
+
 def _payable(order: Order) -> None:
     if order.status == "paid":
         raise ApiError(409, "order_already_paid", f"order {order.id} is paid already")
@@ -91,13 +99,13 @@ def micropay(session: Session, merchant: Principal, body: MicropayIn) -> Outcome
         _payable(order)
         amount = order.amount
     wallet, issued = _redeem(session, body.auth_code)
-    row = _new_charge(session, merchant.id, wallet, amount, body.description, "payment_code")
+    row = new_charge(session, merchant.id, wallet, amount, body.description, "payment_code")
     if order:
         row.order_id = order.id
         row.description = row.description or order.description
     session.add(UsedCode(wallet_id=wallet.id, issued_at=issued, charge_id=row.id))
     events.notify(session, wallet.id, "code_used", charge=row.id)
-    _decide(session, row, wallet, order, pin_checked=False)
+    decide(session, row, wallet, order, pin_checked=False)
     return 200, charge_view(row)
 
 
@@ -121,9 +129,10 @@ def _redeem(session: Session, code: str) -> tuple[Wallet, int]:
     if wallet is None:
         raise unknown
     now = int(time.time())
-    issued = paycode.issued_at(wallet.code_secret, parsed, now)
+    secret = code_secret(session, wallet)
+    issued = paycode.issued_at(secret, parsed, now)
     if issued is None:
-        if paycode.expired_at(wallet.code_secret, parsed, now) is not None:
+        if paycode.expired_at(secret, parsed, now) is not None:
             raise ApiError(
                 400,
                 "auth_code_expired",
@@ -141,7 +150,7 @@ def _redeem(session: Session, code: str) -> tuple[Wallet, int]:
     return wallet, issued
 
 
-def _new_charge(
+def new_charge(
     session: Session, merchant_id: str, wallet: Wallet, amount: int, description: str, channel: str
 ) -> Charge:
     row = Charge(
@@ -160,20 +169,19 @@ def _new_charge(
     return row
 
 
-def _decide(
+def decide(
     session: Session, row: Charge, wallet: Wallet, order: Order | None, pin_checked: bool
 ) -> None:
     """Settle `row`: decline, wait for the PIN, or move the money."""
     if wallet.locked:
-        return _decline(session, row, wallet, order, "wallet_locked")
+        return decline(session, row, wallet, order, "wallet_locked")
     if row.amount > wallet.pin_limit and not pin_checked:
         return _ask_pin(session, row, wallet, order)
-    customer = ledger.account(session, wallet.account_id)
-    if not ledger.can_pay(customer, row.amount):
-        return _decline(session, row, wallet, order, "insufficient_balance")
     merchant = session.get(Merchant, row.merchant_id)
     assert merchant is not None
-    target = ledger.account(session, merchant.account_id)
+    customer, target = ledger.pair(session, wallet.account_id, merchant.account_id)
+    if not ledger.can_pay(customer, row.amount):
+        return decline(session, row, wallet, order, "insufficient_balance")
     memo = f"{row.description or 'payment'} {money(row.amount)}"
     ledger.transfer(session, customer, target, row.amount, "charge", row.id, memo)
     row.status, row.updated = "succeeded", time.time()
@@ -207,7 +215,7 @@ def _ask_pin(session: Session, row: Charge, wallet: Wallet, order: Order | None)
     )
 
 
-def _decline(
+def decline(
     session: Session, row: Charge, wallet: Wallet, order: Order | None, reason: str
 ) -> None:
     row.status, row.decline_reason, row.updated = "declined", reason, time.time()
@@ -238,9 +246,9 @@ def voice_payment(session: Session, principal: Principal, body: VoicePaymentIn) 
         raise ApiError(404, "resource_missing", f"no merchant {body.merchant}", param="merchant")
     wallet = session.get(Wallet, principal.id, with_for_update=True)
     assert wallet is not None
-    row = _new_charge(session, merchant.id, wallet, body.amount, body.description, "voice")
+    row = new_charge(session, merchant.id, wallet, body.amount, body.description, "voice")
     if wallet.locked:
-        _decline(session, row, wallet, None, "wallet_locked")
+        decline(session, row, wallet, None, "wallet_locked")
     else:
         _ask_pin(session, row, wallet, None)
     return 201, charge_view(row)
@@ -268,16 +276,17 @@ def enter_pin(session: Session, principal: Principal, charge_id: str, pin: str) 
     row = wallet_charge(session, principal, charge_id)
     if row.status not in AWAITING_PIN:
         raise ApiError(409, "charge_not_awaiting_pin", f"charge {row.id} is {row.status}")
+    # the order before the wallet, as paying an order locks them (never the other way)
+    order = order_of(session, row.order_id) if row.order_id else None
     wallet = session.get(Wallet, principal.id, with_for_update=True)
     assert wallet is not None
-    order = order_of(session, row.order_id) if row.order_id else None
     if wallet.locked:
-        _decline(session, row, wallet, order, "wallet_locked")
+        decline(session, row, wallet, order, "wallet_locked")
         return _locked()
     if not pin_matches(pin, wallet.pin_hash):
         return _wrong_pin(session, wallet, row, order)
     wallet.pin_failures = 0
-    _decide(session, row, wallet, order, pin_checked=True)
+    decide(session, row, wallet, order, pin_checked=True)
     return 200, charge_view(row)
 
 
@@ -297,7 +306,7 @@ def _wrong_pin(
         return error.status, error.body()
     wallet.locked = True
     if row is not None:
-        _decline(session, row, wallet, order, "wallet_locked")
+        decline(session, row, wallet, order, "wallet_locked")
     events.notify(session, wallet.id, "wallet_locked")
     return _locked()
 
@@ -319,7 +328,7 @@ def cancel(session: Session, principal: Principal, charge_id: str) -> Outcome:
     wallet = session.get(Wallet, principal.id)
     assert wallet is not None
     order = order_of(session, row.order_id) if row.order_id else None
-    _decline(session, row, wallet, order, "canceled_by_user")
+    decline(session, row, wallet, order, "canceled_by_user")
     return 200, charge_view(row)
 
 
@@ -343,91 +352,9 @@ def pay_order(session: Session, principal: Principal, order_id: str, body: PayOr
         if not pin_matches(body.pin, wallet.pin_hash):
             return _wrong_pin(session, wallet, None, None)
         wallet.pin_failures, pin_checked = 0, True
-    row = _new_charge(
+    row = new_charge(
         session, order.merchant_id, wallet, order.amount, order.description, "order_scan"
     )
     row.order_id = order.id
-    _decide(session, row, wallet, order, pin_checked=pin_checked)
+    decide(session, row, wallet, order, pin_checked=pin_checked)
     return 200, charge_view(row)
-
-
-# -- NFC: what a terminal read from the card
-REQUIRED_TAGS = {
-    "5A": "application PAN (the payment token)",
-    "5F34": "PAN sequence number",
-    "82": "application interchange profile",
-    "9F36": "application transaction counter",
-    "9F26": "application cryptogram",
-    "9F27": "cryptogram information data",
-    "9F10": "issuer application data",
-    **{tag: "transaction data" for tag, _ in emv.CDOL},
-}
-
-
-def nfc_authorize(session: Session, merchant: Principal, body: NfcAuthorizeIn) -> Outcome:
-    tags = _icc_tags(body.icc_data)
-    transaction = emv.Transaction.from_dol(b"".join(tags[tag] for tag, _ in emv.CDOL))
-    if transaction.amount != body.amount:
-        raise ApiError(
-            400,
-            "parameter_invalid",
-            f"icc_data: 9F02 (amount) is {transaction.amount} fen, the request says {body.amount}",
-            param="icc_data",
-        )
-    token = tags["5A"].hex().rstrip("f").upper()
-    wallet = session.scalars(
-        select(Wallet).where(Wallet.card_token == token).with_for_update()
-    ).first()
-    if wallet is None:
-        raise ApiError(402, "card_not_recognised", "the card's token is not one of this issuer's")
-    row = _new_charge(session, merchant.id, wallet, body.amount, body.description, "nfc")
-    atc = int.from_bytes(tags["9F36"], "big")
-    iad = tags["9F10"]
-    cvr = iad[3:7] if len(iad) >= 7 else b""
-    icc_key = emv.icc_master_key(issuer_key(session), token, tags["5F34"].hex()[-2:])
-    expected = emv.cryptogram(icc_key, transaction, atc, cvr) if len(cvr) == 4 else b""
-    if tags["9F26"] != expected:
-        _decline(session, row, wallet, None, "cryptogram_invalid")
-    elif atc <= wallet.last_atc:
-        _decline(session, row, wallet, None, "replayed")
-    else:
-        wallet.last_atc = atc
-        verified_on_device = bool(cvr[3] & emv.CVR_CDCVM)
-        if row.amount > wallet.pin_limit and not verified_on_device:
-            _decline(session, row, wallet, None, "cvm_required")
-        else:
-            _decide(session, row, wallet, None, pin_checked=verified_on_device)
-    return 200, charge_view(row)
-
-
-def _icc_tags(icc_hex: str) -> dict[str, bytes]:
-    try:
-        decoded = emv.decode(bytes.fromhex(icc_hex))
-    except Exception as exc:
-        raise ApiError(
-            400, "parameter_invalid", f"icc_data: not BER-TLV ({exc})", param="icc_data"
-        ) from None
-    flat: dict[str, bytes] = {}
-
-    def walk(node: dict) -> None:
-        for tag, value in node.items():
-            if isinstance(value, dict):
-                walk(value)
-            else:
-                flat[tag.upper()] = value
-
-    walk(decoded)
-    for tag, what in REQUIRED_TAGS.items():
-        if tag not in flat:
-            raise ApiError(
-                400, "parameter_invalid", f"icc_data: tag {tag} ({what}) missing", param="icc_data"
-            )
-    for tag, size in emv.CDOL:
-        if len(flat[tag]) != size:
-            raise ApiError(
-                400,
-                "parameter_invalid",
-                f"icc_data: tag {tag} is {len(flat[tag])} bytes, not {size}",
-                param="icc_data",
-            )
-    return flat

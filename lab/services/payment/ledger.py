@@ -6,11 +6,12 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lab.services.db import new_id
+from lab.services.db import fit, new_id
 from lab.services.errors import ApiError
 from lab.services.payment.models import Account, LedgerEntry
 
 EXTERNAL = "acct_external"  # money outside the sandbox: top-ups come from here
+MEMO = LedgerEntry.memo.type.length  # type: ignore[attr-defined]
 
 
 def account(session: Session, account_id: str) -> Account:
@@ -19,6 +20,14 @@ def account(session: Session, account_id: str) -> Account:
     if found is None:
         raise ApiError(404, "resource_missing", f"no account {account_id}", param="account")
     return found
+
+
+def pair(session: Session, first_id: str, second_id: str) -> tuple[Account, Account]:
+    """Two accounts, locked in the order of their ids whatever the order asked: a charge
+    (customer, then merchant) and a refund (merchant, then customer) running at once on
+    PostgreSQL would otherwise each hold the lock the other waits for (a deadlock)."""
+    locked = {i: account(session, i) for i in sorted({first_id, second_id})}
+    return locked[first_id], locked[second_id]
 
 
 def external(session: Session) -> Account:
@@ -43,6 +52,7 @@ def transfer(
     if not can_pay(source, amount):
         raise ValueError(f"{source.id} cannot pay {amount}: the caller must check can_pay")
     txn = new_id("txn")
+    memo = fit(memo, MEMO)  # made from a description that may fill its own column
     source.balance -= amount
     target.balance += amount
     session.add_all(

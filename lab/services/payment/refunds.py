@@ -50,7 +50,7 @@ def refund(session: Session, merchant: Principal, body: RefundIn) -> tuple[int, 
     owner = session.get(Merchant, merchant.id)
     wallet = session.get(Wallet, charge.wallet_id)
     assert owner is not None and wallet is not None
-    source = ledger.account(session, owner.account_id)
+    source, customer = ledger.pair(session, owner.account_id, wallet.account_id)
     if not ledger.can_pay(source, amount):
         raise ApiError(
             400,
@@ -60,7 +60,6 @@ def refund(session: Session, merchant: Principal, body: RefundIn) -> tuple[int, 
         )
     row = Refund(id=new_id("re"), charge_id=charge.id, amount=amount, reason=body.reason)
     session.add(row)
-    customer = ledger.account(session, wallet.account_id)
     memo = f"refund {money(amount)} of {charge.description or charge.id}"
     ledger.transfer(session, source, customer, amount, "refund", row.id, memo)
     charge.amount_refunded += amount

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from lab.services.errors import SECRET
 from lab.services.payment.models import MAX_AMOUNT
 
 Fen = Annotated[
@@ -19,7 +20,7 @@ Fen = Annotated[
     ),
 ]
 Currency = Literal["CNY"]
-Pin = Annotated[str, Field(pattern=r"^\d{6}$", description="6 digits")]
+Pin = Annotated[str, Field(pattern=r"^\d{6}$", description="6 digits", json_schema_extra=SECRET)]
 Text = Annotated[str, Field(max_length=128)]
 Id = Annotated[str, Field(min_length=1, max_length=32)]
 
@@ -38,7 +39,7 @@ class OrderIn(_Body):
 class MicropayIn(_Body):
     """Charge the customer's payment code; give `amount` or an `order` (not both)."""
 
-    auth_code: Annotated[str, Field(min_length=1, max_length=32)]
+    auth_code: Annotated[str, Field(min_length=1, max_length=32, json_schema_extra=SECRET)]
     amount: Fen | None = None
     order: Id | None = None
     currency: Currency = "CNY"
@@ -57,7 +58,15 @@ class NfcAuthorizeIn(_Body):
 
     amount: Fen
     currency: Currency = "CNY"
-    icc_data: Annotated[str, Field(min_length=2, max_length=2048, pattern=r"^([0-9a-fA-F]{2})+$")]
+    icc_data: Annotated[
+        str,
+        Field(
+            min_length=2,
+            max_length=2048,
+            pattern=r"^([0-9a-fA-F]{2})+$",
+            json_schema_extra=SECRET,  # the card's token and cryptogram
+        ),
+    ]
     description: Text = ""
 
 
@@ -84,7 +93,7 @@ class MerchantIn(_Body):
 class WalletIn(_Body):
     device: Annotated[str, Field(min_length=1, max_length=64)]
     pin: Pin
-    card_number: Annotated[str, Field(pattern=r"^[2-6]\d{12,18}$")]
+    card_number: Annotated[str, Field(pattern=r"^[2-6]\d{12,18}$", json_schema_extra=SECRET)]
     balance: Annotated[int, Field(ge=0, le=MAX_AMOUNT)] = 0
     pin_limit: Annotated[int, Field(ge=0, le=MAX_AMOUNT)] = 20000
 
@@ -95,9 +104,12 @@ class TopUpIn(_Body):
 
 class FaultIn(_Body):
     """Hold the reply of the next `count` requests to `path` for `seconds` after their
-    work is committed: to a client it looks like a reply lost in the network."""
+    work is committed: to a client it looks like a reply lost in the network. Or, with
+    `refuse`, answer them with that status at once, their work not done (a sandbox that
+    says no: a client must change nothing of its own)."""
 
     path: Annotated[str, Field(pattern=r"^/v1/")]
-    seconds: Annotated[float, Field(gt=0, le=120)]
+    seconds: Annotated[float, Field(ge=0, le=120)] = 0
+    refuse: Annotated[int, Field(ge=400, le=599)] | None = None
     count: Annotated[int, Field(ge=1, le=1000)] = 1
     caller: Annotated[str, Field(min_length=1, max_length=32)] | None = None  # a wallet/merchant id
