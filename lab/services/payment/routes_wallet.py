@@ -33,26 +33,26 @@ def transactions(request: Request, who: Caller) -> dict:
 
 
 @router.get("/events", summary="Events after `after`, waiting up to `wait` s (long poll)")
-def wallet_events(
+async def wallet_events(
     request: Request,
     who: Caller,
     after: int = Query(0, ge=0),
     wait: float = Query(0, ge=0, le=events.MAX_WAIT),
 ) -> dict:
     require(who, "wallet")
-    found = sandbox(request).hub.wait(who.id, after, wait)
+    found = await sandbox(request).hub.wait(who.id, after, wait)
     return {"data": [events.view(e) for e in found]}
 
 
 @router.post("/payments", status_code=201, summary="A payment asked for by voice (PIN always)")
 def voice_payment(
-    body: VoicePaymentIn, request: Request, who: Caller, key: IdemKey = None
+    body: VoicePaymentIn, request: Request, who: Caller, key: IdemKey
 ) -> JSONResponse:
     return post(request, who, body, key, lambda s: charges.voice_payment(s, who, body), "wallet")
 
 
 @router.post("/charges/{charge_id}/prompted", summary="The PIN pad is on screen")
-def prompted(charge_id: str, request: Request, who: Caller, key: IdemKey = None) -> JSONResponse:
+def prompted(charge_id: str, request: Request, who: Caller, key: IdemKey) -> JSONResponse:
     return post(request, who, None, key, lambda s: charges.prompted(s, who, charge_id), "wallet")
 
 
@@ -62,7 +62,7 @@ def enter_pin(
     body: PinIn,
     request: Request,
     who: Caller,
-    key: IdemKey = None,
+    key: IdemKey,
 ) -> JSONResponse:
     return post(
         request, who, body, key, lambda s: charges.enter_pin(s, who, charge_id, body.pin), "wallet"
@@ -70,7 +70,7 @@ def enter_pin(
 
 
 @router.post("/charges/{charge_id}/cancel", summary="The customer cancelled the PIN pad")
-def cancel(charge_id: str, request: Request, who: Caller, key: IdemKey = None) -> JSONResponse:
+def cancel(charge_id: str, request: Request, who: Caller, key: IdemKey) -> JSONResponse:
     return post(request, who, None, key, lambda s: charges.cancel(s, who, charge_id), "wallet")
 
 
@@ -91,7 +91,7 @@ def pay_order(
     body: PayOrderIn,
     request: Request,
     who: Caller,
-    key: IdemKey = None,
+    key: IdemKey,
 ) -> JSONResponse:
     return post(
         request, who, body, key, lambda s: charges.pay_order(s, who, order_id, body), "wallet"

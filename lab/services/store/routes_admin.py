@@ -16,22 +16,18 @@ router = APIRouter(prefix="/v1/admin", tags=["lab"])
 
 @router.post("/developers", status_code=201, summary="A developer and its API key (shown once)")
 def create_developer(
-    body: DeveloperIn, request: Request, who: Caller, key: IdemKey = None
+    body: DeveloperIn, request: Request, who: Caller, key: IdemKey
 ) -> JSONResponse:
     return post(request, who, body, key, lambda s: provisioning.create_developer(s, body), "admin")
 
 
 @router.post("/accounts", status_code=201, summary="A customer account")
-def create_account(
-    body: AccountIn, request: Request, who: Caller, key: IdemKey = None
-) -> JSONResponse:
+def create_account(body: AccountIn, request: Request, who: Caller, key: IdemKey) -> JSONResponse:
     return post(request, who, body, key, lambda s: provisioning.create_account(s, body), "admin")
 
 
 @router.post("/devices", status_code=201, summary="A device of an account and its key (shown once)")
-def register_device(
-    body: DeviceIn, request: Request, who: Caller, key: IdemKey = None
-) -> JSONResponse:
+def register_device(body: DeviceIn, request: Request, who: Caller, key: IdemKey) -> JSONResponse:
     response = post(
         request, who, body, key, lambda s: provisioning.register_device(s, body), "admin"
     )

@@ -44,7 +44,7 @@ def _app_view(app: App, found: list) -> dict:
 
 
 @router.post("/apps", status_code=201, summary="A new app (its package name, title, price in fen)")
-def create_app(body: AppIn, request: Request, who: Caller, key: IdemKey = None) -> JSONResponse:
+def create_app(body: AppIn, request: Request, who: Caller, key: IdemKey) -> JSONResponse:
     return post(request, who, body, key, lambda s: _create_app(s, who, body), "developer")
 
 
@@ -61,18 +61,23 @@ def my_apps(request: Request, who: Caller) -> dict:
     status_code=201,
     summary="Upload a version: the body is the signed APK",
 )
-async def upload_version(
-    package: str, request: Request, who: Caller, key: IdemKey = None
-) -> JSONResponse:
-    require(who, "developer")
-    data = await request.body()
+async def upload_version(package: str, request: Request, who: Caller, key: IdemKey) -> JSONResponse:
+    require(who, "developer")  # before a byte of the body is read
     state = box(request)
-    upload = await run_in_threadpool(uploads.receive, state.blobs, data)
-    return await run_in_threadpool(
-        post, request, who, None, key,
-        lambda s: uploads.add_version(s, who, package, upload), "developer",
-        data={"package": package, "sha256": upload.sha256},
-    )  # fmt: skip
+    staged, digest = await uploads.stage(request.stream(), state.blobs)
+    try:
+        upload = await run_in_threadpool(uploads.receive, staged, digest)
+
+        def add() -> JSONResponse:
+            return post(
+                request, who, None, key,
+                lambda s: uploads.add_version(s, who, package, upload), "developer",
+                data={"package": package, "sha256": upload.sha256},
+            )  # fmt: skip
+
+        return await run_in_threadpool(uploads.keep, state.reads, state.blobs, upload, add)
+    finally:
+        staged.unlink(missing_ok=True)
 
 
 @router.get("/statements/{month}", summary="A month's sales, refunds and shares (JSON or CSV)")
