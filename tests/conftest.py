@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from lab.apk.build import ApkSpec, build
+from lab.apk.keys import make_key
 from lab.cloud.payment import Merchant, PaymentSandbox, WalletAccess
 from lab.cloud.store import Store
 from lab.device.dut import Dut
@@ -63,6 +65,29 @@ def shop(sandbox: PaymentSandbox) -> Merchant:
 def wallet(sandbox: PaymentSandbox) -> WalletAccess:
     """A wallet in the sandbox (not configured on any device)."""
     return sandbox.wallet("t-watch", PIN, CARD, balance=50_000)
+
+
+# APKs signed by keys made here, for the store's tests and the money tests of services
+@pytest.fixture(scope="session")
+def keys(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("store-keys")
+    return {"dev": make_key(folder / "dev", "Studio"), "other": make_key(folder / "other", "Other")}
+
+
+@pytest.fixture(scope="session")
+def apk_folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("store-apks")
+
+
+@pytest.fixture(scope="session")
+def make_apk(apk_folder, keys):
+    def make(package: str, code: int, key: str = "dev", **fields):
+        out = apk_folder / f"{package}-{code}-{key}.apk"
+        if not out.exists():
+            build(ApkSpec(package, code, **fields), out, keys[key])
+        return out
+
+    return make
 
 
 _is_worker = False

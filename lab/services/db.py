@@ -29,6 +29,15 @@ def now() -> float:
     return time.time()
 
 
+# How a row is locked for a change: FOR NO KEY UPDATE on PostgreSQL (a no-op on SQLite,
+# whose writers are serialised). Plain FOR UPDATE would also conflict with the key-share
+# lock PostgreSQL takes on a row that a new row's foreign key refers to (a ledger entry's
+# account, an event's wallet): two transactions each holding one and inserting toward the
+# other deadlock. Rows are locked in one order everywhere: charge, order, wallet, then
+# accounts by id (ledger.pair).
+LOCK = {"key_share": True}
+
+
 def fit(text: str, limit: int) -> str:
     """`text` cut to `limit` characters with an ellipsis: for strings the service makes
     itself (a ledger memo), never for what a client sent."""

@@ -27,8 +27,9 @@ def _as_owner(argv: list[str]) -> list[str]:
 
 
 @contextmanager
-def postgres_server(port: int) -> Iterator[str]:
-    """A fresh cluster with a `lab` database on 127.0.0.1:`port`; its SQLAlchemy URL."""
+def postgres_server(port: int, databases: tuple[str, ...] = ("lab",)) -> Iterator[str]:
+    """A fresh cluster with `databases` on 127.0.0.1:`port`; the first one's SQLAlchemy
+    URL (the others' differ only in their name)."""
     bin_ = _binaries()
     folder = Path(tempfile.mkdtemp(prefix="lab-pg-"))
     if os.geteuid() == 0:
@@ -44,8 +45,9 @@ def postgres_server(port: int) -> Iterator[str]:
         options = f"-h 127.0.0.1 -p {port} -k {folder} -c fsync=off"
         run(str(bin_ / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w", "start")
         try:
-            run(str(bin_ / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "lab", "lab")
-            yield f"postgresql://lab@127.0.0.1:{port}/lab"
+            for name in databases:
+                run(str(bin_ / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "lab", name)
+            yield f"postgresql://lab@127.0.0.1:{port}/{databases[0]}"
         finally:
             run(str(bin_ / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop")
     finally:

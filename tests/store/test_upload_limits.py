@@ -44,11 +44,13 @@ def _store_process(home) -> psutil.Process:
 def zip_bomb(inflated: int) -> bytes:
     """A manifest of `inflated` zero bytes, deflated (about 1000x smaller)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        with archive.open("AndroidManifest.xml", "w", force_zip64=True) as entry:
-            zeros = bytes(MiB)
-            for _ in range(inflated // MiB):
-                entry.write(zeros)
+    with (
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive,
+        archive.open("AndroidManifest.xml", "w", force_zip64=True) as entry,
+    ):
+        zeros = bytes(MiB)
+        for _ in range(inflated // MiB):
+            entry.write(zeros)
     return out.getvalue()
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lab.protocols import paycode
-from lab.services.db import new_id
+from lab.services.db import LOCK, new_id
 from lab.services.errors import ApiError
 from lab.services.keys import pin_matches
 from lab.services.payment import events, ledger
@@ -57,7 +57,7 @@ def create_order(session: Session, merchant: Principal, body: OrderIn) -> Outcom
 
 
 def order_of(session: Session, order_id: str, merchant_id: str | None = None) -> Order:
-    row = session.get(Order, order_id, with_for_update=True)
+    row = session.get(Order, order_id, with_for_update=LOCK)
     if row is None or (merchant_id and row.merchant_id != merchant_id):
         raise ApiError(404, "resource_missing", f"no order {order_id}", param="order")
     if row.status == "pending" and row.expires < time.time():
@@ -121,7 +121,7 @@ def _redeem(session: Session, code: str) -> tuple[Wallet, int]:
             param="auth_code",
         )
     wallet = session.scalars(
-        select(Wallet).where(Wallet.number == parsed.wallet_number).with_for_update()
+        select(Wallet).where(Wallet.number == parsed.wallet_number).with_for_update(**LOCK)
     ).first()
     unknown = ApiError(
         400, "auth_code_invalid", "auth_code: not a payment code of any wallet", param="auth_code"
@@ -244,7 +244,7 @@ def voice_payment(session: Session, principal: Principal, body: VoicePaymentIn) 
     merchant = session.get(Merchant, body.merchant)
     if merchant is None:
         raise ApiError(404, "resource_missing", f"no merchant {body.merchant}", param="merchant")
-    wallet = session.get(Wallet, principal.id, with_for_update=True)
+    wallet = session.get(Wallet, principal.id, with_for_update=LOCK)
     assert wallet is not None
     row = new_charge(session, merchant.id, wallet, body.amount, body.description, "voice")
     if wallet.locked:
@@ -256,7 +256,7 @@ def voice_payment(session: Session, principal: Principal, body: VoicePaymentIn) 
 
 # -- the wallet's side of a charge waiting for its PIN
 def wallet_charge(session: Session, wallet: Principal, charge_id: str) -> Charge:
-    row = session.get(Charge, charge_id, with_for_update=True)
+    row = session.get(Charge, charge_id, with_for_update=LOCK)
     if row is None or row.wallet_id != wallet.id:
         raise ApiError(404, "resource_missing", f"no charge {charge_id}", param="charge")
     return row
@@ -278,7 +278,7 @@ def enter_pin(session: Session, principal: Principal, charge_id: str, pin: str) 
         raise ApiError(409, "charge_not_awaiting_pin", f"charge {row.id} is {row.status}")
     # the order before the wallet, as paying an order locks them (never the other way)
     order = order_of(session, row.order_id) if row.order_id else None
-    wallet = session.get(Wallet, principal.id, with_for_update=True)
+    wallet = session.get(Wallet, principal.id, with_for_update=LOCK)
     assert wallet is not None
     if wallet.locked:
         decline(session, row, wallet, order, "wallet_locked")
@@ -336,7 +336,7 @@ def cancel(session: Session, principal: Principal, charge_id: str) -> Outcome:
 def pay_order(session: Session, principal: Principal, order_id: str, body: PayOrderIn) -> Outcome:
     order = order_of(session, order_id)
     _payable(order)
-    wallet = session.get(Wallet, principal.id, with_for_update=True)
+    wallet = session.get(Wallet, principal.id, with_for_update=LOCK)
     assert wallet is not None
     if wallet.locked:
         return _locked()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lab.services.db import fit, new_id
+from lab.services.db import LOCK, fit, new_id
 from lab.services.errors import ApiError
 from lab.services.payment.models import Account, LedgerEntry
 
@@ -16,7 +16,7 @@ MEMO = LedgerEntry.memo.type.length  # type: ignore[attr-defined]
 
 def account(session: Session, account_id: str) -> Account:
     """The account, locked for this transaction (a no-op on SQLite, which locks it all)."""
-    found = session.get(Account, account_id, with_for_update=True)
+    found = session.get(Account, account_id, with_for_update=LOCK)
     if found is None:
         raise ApiError(404, "resource_missing", f"no account {account_id}", param="account")
     return found
@@ -31,7 +31,7 @@ def pair(session: Session, first_id: str, second_id: str) -> tuple[Account, Acco
 
 
 def external(session: Session) -> Account:
-    found = session.get(Account, EXTERNAL, with_for_update=True)
+    found = session.get(Account, EXTERNAL, with_for_update=LOCK)
     if found is None:
         found = Account(id=EXTERNAL, kind="external", owner="outside the sandbox", balance=0)
         session.add(found)

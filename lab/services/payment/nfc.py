@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lab.protocols import emv
+from lab.services.db import LOCK
 from lab.services.errors import ApiError
 from lab.services.payment.charges import Outcome, decide, decline, new_charge
 from lab.services.payment.models import Wallet
@@ -37,7 +38,7 @@ def nfc_authorize(session: Session, merchant: Principal, body: NfcAuthorizeIn) -
     _signed_as_asked(transaction, body)
     token = tags["5A"].hex().rstrip("f").upper()
     wallet = session.scalars(
-        select(Wallet).where(Wallet.card_token == token).with_for_update()
+        select(Wallet).where(Wallet.card_token == token).with_for_update(**LOCK)
     ).first()
     if wallet is None:
         raise ApiError(402, "card_not_recognised", "the card's token is not one of this issuer's")

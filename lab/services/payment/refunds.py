@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from lab.services.db import new_id
+from lab.services.db import LOCK, new_id
 from lab.services.errors import ApiError
 from lab.services.payment import events, ledger
 from lab.services.payment.models import MAX_REFUNDS, Charge, Merchant, Refund, Wallet
@@ -17,7 +17,7 @@ from lab.services.principal import Principal
 
 
 def refund(session: Session, merchant: Principal, body: RefundIn) -> tuple[int, dict]:
-    charge = session.get(Charge, body.charge, with_for_update=True)
+    charge = session.get(Charge, body.charge, with_for_update=LOCK)
     if charge is None or charge.merchant_id != merchant.id:
         raise ApiError(404, "resource_missing", f"no charge {body.charge}", param="charge")
     if charge.status != "succeeded":
@@ -48,7 +48,7 @@ def refund(session: Session, merchant: Principal, body: RefundIn) -> tuple[int, 
             400, "too_many_refunds", f"charge {charge.id} has had {MAX_REFUNDS} refunds already"
         )
     owner = session.get(Merchant, merchant.id)
-    wallet = session.get(Wallet, charge.wallet_id)
+    wallet = session.get(Wallet, charge.wallet_id, with_for_update=LOCK)  # before the accounts
     assert owner is not None and wallet is not None
     source, customer = ledger.pair(session, owner.account_id, wallet.account_id)
     if not ledger.can_pay(source, amount):

@@ -7,7 +7,7 @@ import json
 
 from sqlalchemy.orm import Session
 
-from lab.services.db import new_id
+from lab.services.db import LOCK, new_id
 from lab.services.errors import ApiError
 from lab.services.keys import key_hash, new_key
 from lab.services.store.models import Developer, StoreAccount, StoreDevice
@@ -35,7 +35,7 @@ def register_device(session: Session, body: DeviceIn) -> tuple[int, dict]:
             404, "resource_missing", f"account: no account {body.account}", param="account"
         )
     key = new_key("dv_test")
-    row = session.get(StoreDevice, body.id, with_for_update=True)
+    row = session.get(StoreDevice, body.id, with_for_update=LOCK)
     if row is None:
         row = StoreDevice(id=body.id)
         session.add(row)

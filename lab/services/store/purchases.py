@@ -13,7 +13,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lab.services.db import new_id, now
+from lab.services.db import LOCK, new_id, now
 from lab.services.errors import ApiError
 from lab.services.principal import Principal
 from lab.services.store import revenue
@@ -81,7 +81,7 @@ def order_key(purchase: Purchase) -> str:
 
 def ordered(session: Session, purchase_id: str, order: dict, made: bool) -> tuple[int, dict]:
     """The purchase with its payment order: 201 when this request made it, else 200."""
-    purchase = session.get(Purchase, purchase_id, with_for_update=True)
+    purchase = session.get(Purchase, purchase_id, with_for_update=LOCK)
     assert purchase is not None
     if not purchase.order_id:
         purchase.order_id = order["id"]
@@ -90,13 +90,13 @@ def ordered(session: Session, purchase_id: str, order: dict, made: bool) -> tupl
 
 def expire(session: Session, purchase_id: str, order_id: str) -> None:
     """The purchase's order closed unpaid: the purchase ends, a new buy may begin."""
-    purchase = session.get(Purchase, purchase_id, with_for_update=True)
+    purchase = session.get(Purchase, purchase_id, with_for_update=LOCK)
     if purchase is not None and purchase.status == "pending" and purchase.order_id == order_id:
         purchase.status = "expired"
 
 
 def mine(session: Session, who: Principal, purchase_id: str, lock: bool = False) -> Purchase:
-    purchase = session.get(Purchase, purchase_id, with_for_update=lock)
+    purchase = session.get(Purchase, purchase_id, with_for_update=LOCK if lock else None)
     if purchase is None or (who.kind == "device" and purchase.account_id != who.account_id):
         raise ApiError(404, "resource_missing", f"no purchase {purchase_id}", param="purchase")
     return purchase
@@ -167,7 +167,7 @@ def refund_key(purchase: Purchase) -> str:
 def refund_refused(session: Session, purchase_id: str) -> None:
     """The sandbox refused the refund (no money moved): back to paid, the next attempt
     under a new key."""
-    purchase = session.get(Purchase, purchase_id, with_for_update=True)
+    purchase = session.get(Purchase, purchase_id, with_for_update=LOCK)
     if purchase is not None and purchase.status == "refunding":
         purchase.status = "paid"
         purchase.refund_attempt += 1

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from lab.apk.archive import ApkRefused, check_archive
 from lab.apk.facts import ApkFacts, ApkUnreadable, read_facts
 from lab.apk.signature import SignatureInvalid, verify
+from lab.services.db import LOCK
 from lab.services.errors import ApiError
 from lab.services.principal import Principal
 from lab.services.store.models import App, Version
@@ -125,7 +126,7 @@ def prune(db: sessionmaker[Session], blobs: Path) -> list[str]:
 
 
 def add_version(session: Session, developer: Principal, package: str, upload: Upload):
-    app = session.get(App, package, with_for_update=True)
+    app = session.get(App, package, with_for_update=LOCK)
     if app is None or app.developer_id != developer.id:
         raise ApiError(404, "resource_missing", f"you have no app {package}", param="package")
     facts = upload.facts
