@@ -117,6 +117,14 @@ def sign(folder: Path, key: Ed25519PrivateKey, session: dict) -> str:
     return manifest["key_id"]
 
 
+def signer_id(folder: Path) -> str:
+    """The key id the bundle's manifest says it was signed with (not yet checked)."""
+    try:
+        return str(json.loads((folder / MANIFEST).read_text()).get("key_id", ""))
+    except (OSError, ValueError):
+        raise LabError(f"{folder}: no readable {MANIFEST}: not a certification bundle") from None
+
+
 def verify(folder: Path, public_pem: bytes | None = None) -> tuple[list[str], str]:
     """(problems, key id). No problems: every file is as signed, by that key. Without
     `public_pem` the bundle's own signer.pub is used: that proves integrity, not who

@@ -51,6 +51,12 @@ def load_private(path: Path) -> Ed25519PrivateKey:
     return key
 
 
+def public_pem(key: Ed25519PrivateKey) -> bytes:
+    return key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+
+
 def load_public(data: bytes, where: str) -> Ed25519PublicKey:
     try:
         key = serialization.load_pem_public_key(data)

@@ -2,7 +2,9 @@
 shared out as devices free up), the build read before and after, the verdict, and the
 signed bundle under reports/certification/<session>/. A retry reruns only what failed or
 did not run, on a device of the same build fingerprint, as a new session with the run
-history."""
+history. What a retry carries over is only what the lab signed: the earlier bundle must
+verify with the lab's key, the plan must be the one it ran, and whatever spoilt the
+earlier session (its plan edited, a build changed mid-run) spoils the retry too."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import lab
-from lab.certify.bundle import sign, write_results
+from lab.certify.bundle import sign, verify, write_results
 from lab.certify.definition import load_definition
 from lab.certify.keys import load_private
 from lab.certify.plan import Plan, load_plan, owner, plan_digest
@@ -81,6 +83,7 @@ def run_session(
     if len(fingerprints) > 1:
         raise LabError(f"the devices run different builds: {sorted(fingerprints)}")
     fingerprint = fingerprints.pop()
+    carried = _carried(previous, plan_path) if previous else []
     if previous and previous["build"]["build_fingerprint"] != fingerprint:
         raise LabError(
             f"a retry runs on the build of session {previous['session']} "
@@ -108,7 +111,7 @@ def run_session(
     if record.exists():
         apply_run(tests, ids, record)
     end = dt.datetime.now().astimezone().isoformat(timespec="seconds")
-    changed = []
+    changed = list(carried)
     if plan_digest(plan_path) != plan.digest:
         changed.append(f"the plan {plan_path} was edited during the run")
     ends = _builds(inventory, device_ids)
@@ -134,6 +137,7 @@ def run_session(
         "build": {"build_fingerprint": fingerprint, **{k.replace(".", "_"): v
                                                        for k, v in first.items()}},
         "tests": as_dicts(ordered), "verdict": asdict(verdict), "history": history,
+        "changed": changed,
     }  # fmt: skip
     if base.junit.exists():
         shutil.copy(base.junit, folder / "logs" / "junit.xml")
@@ -168,12 +172,39 @@ def _collect_only(plan: RunPlan, out: Path) -> RunPlan:
     return RunPlan(**{**asdict(plan), "workers": 1, "extra": extra})
 
 
-def load_session(out_root: Path, session_id: str) -> dict:
-    path = out_root / session_id / "result.json"
-    if not path.is_file():
+def _carried(previous: dict, plan_path: Path) -> list[str]:
+    """What spoilt the earlier session, for the retry's verdict; refused when the plan is
+    no longer the one the earlier session ran (a retry would mix two plans' results)."""
+    now = plan_digest(plan_path)
+    if now != previous["plan"]["sha256"]:
+        raise LabError(
+            f"the plan {plan_path} changed since session {previous['session']} "
+            f"(sha256 {previous['plan']['sha256'][:12]}... then, {now[:12]}... now)",
+            hint="run the plan again in full: `lab certify run`",
+        )
+    if "changed" in previous:
+        spoilt = previous["changed"]
+    else:  # a bundle of an earlier lab: the same reasons, among the verdict's
+        marks = ("was edited during the run", "changed build mid-run")
+        spoilt = [r for r in previous["verdict"]["reasons"] if r.endswith(marks) or marks[1] in r]
+    return [f"session {previous['session']}: {reason}" for reason in spoilt]
+
+
+def load_session(out_root: Path, session_id: str, public_pem: bytes) -> dict:
+    """A session's results, once its bundle verifies with `public_pem` (the lab's key):
+    a result.json edited after signing is never carried into a retry."""
+    folder = out_root / session_id
+    if not (folder / "result.json").is_file():
         known = (
             sorted(p.name for p in out_root.iterdir() if p.is_dir()) if out_root.is_dir() else []
         )
         raise LabError(f"no session {session_id} under {out_root}",
                        hint=f"sessions: {', '.join(known[-5:]) or 'none yet'}")  # fmt: skip
-    return json.loads(path.read_text())
+    problems, key = verify(folder, public_pem)
+    if problems:
+        raise LabError(
+            f"session {session_id}'s bundle does not verify with the lab's key "
+            f"({key}): {'; '.join(problems)}",
+            hint="a retry builds only on what the lab signed: run the plan again in full",
+        )
+    return json.loads((folder / "result.json").read_text())

@@ -60,11 +60,12 @@ def run_(plan_path: Path, devices: tuple[str, ...], inventory: str, key_path: Pa
 @click.option("--out", default=OUT, show_default=True, type=Path)
 def retry(session_id: str, devices: tuple[str, ...], inventory: str, key_path: Path, out: Path):
     """Rerun only the failed and not-executed tests of a session, as a new session."""
+    from lab.certify.keys import load_private, public_pem
     from lab.certify.session import load_session, run_session
     from lab.errors import LabError
     from lab.inventory import load_inventory
 
-    previous = load_session(out, session_id)
+    previous = load_session(out, session_id, public_pem(load_private(key_path)))
     again = [f"{t['path']}::{t['nodeid'].partition('::')[2]}" for t in previous["tests"]
              if t["outcome"] in ("fail", "not_executed")]  # fmt: skip
     if not again:
@@ -107,20 +108,40 @@ def keygen(key_path: Path) -> None:
 
 @certify.command()
 @click.argument("bundle", type=click.Path(file_okay=False, exists=True, path_type=Path))
-@click.option("--key", "public", type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="The signer's public key you trust; default: the one in the bundle "
-              "(integrity only).")  # fmt: skip
-def verify(bundle: Path, public: Path | None) -> None:
-    """Check a result bundle offline: exit 0 when every file is as signed."""
+@click.option("--key", "trusted", multiple=True,
+              type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="A signer's public key you trust (repeatable); default: the lab's own, "
+              f"{DEFAULT_KEY.with_suffix('.pub')}, when it exists.")  # fmt: skip
+def verify(bundle: Path, trusted: tuple[Path, ...]) -> None:
+    """Check a result bundle offline: exit 0 only when every file is as signed AND the
+    signer is a key you trust (a bundle carries its signer's key: anyone can re-sign an
+    edited bundle with a key of their own)."""
+    from lab.certify.bundle import signer_id
     from lab.certify.bundle import verify as check
+    from lab.certify.keys import key_id, load_public
 
-    problems, key_id = check(bundle, public.read_bytes() if public else None)
+    keys = list(trusted) or [p for p in [DEFAULT_KEY.with_suffix(".pub")] if p.is_file()]
+    if not keys:
+        stdout.print(
+            "[red]FAIL[/red] no key to trust: give --key PUB, the signer's public key as "
+            "you had it from them (not the signer.pub inside the bundle)"
+        )
+        sys.exit(1)
+    by_id = {key_id(load_public(p.read_bytes(), str(p))): p for p in keys}
+    signer = signer_id(bundle)
+    if signer not in by_id:
+        known = ", ".join(f"{i} in {p}" for i, p in by_id.items())
+        stdout.print(
+            f"[red]FAIL[/red] {bundle} is signed by key {signer}, which is not a key you "
+            f"trust ({known})"
+        )
+        sys.exit(1)
+    problems, _ = check(bundle, by_id[signer].read_bytes())
     if problems:
         for problem in problems:
             stdout.print(f"[red]FAIL[/red] {problem}")
         sys.exit(1)
-    trust = "" if public else " (by the key in the bundle: give --key to check who signed)"
-    stdout.print(f"OK: every file of {bundle} is as signed by key {key_id}{trust}")
+    stdout.print(f"OK: every file of {bundle} is as signed by key {signer} ({by_id[signer]})")
 
 
 @certify.command()

@@ -3,13 +3,19 @@ key's signature is refused; keys are made 0600 and never overwritten."""
 
 from __future__ import annotations
 
+import shutil
 import stat
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from lab.certify.bundle import sign, verify, write_results
 from lab.certify.keys import keygen, load_private
 from lab.errors import LabError
+
+DEFAULT_PUB = "reports/certification/keys/lab-cert.pub"
 
 SESSION = {
     "session": "2026.11.22_10.00.00_001", "start": "s", "end": "e", "host": "h",
@@ -73,3 +79,30 @@ def test_a_key_is_never_overwritten(bundle):
     _, key_path = bundle
     with pytest.raises(LabError, match="never overwritten"):
         keygen(key_path)
+
+
+def _verify_cli(cwd, *args: str) -> subprocess.CompletedProcess:
+    lab = Path(sys.executable).with_name("lab")
+    return subprocess.run([str(lab), "certify", "verify", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=60, check=False)  # fmt: skip
+
+
+def test_a_bundle_re_signed_by_another_key_is_not_trusted(bundle, tmp_path):
+    """Edited, then signed again with the forger's own key (whose signer.pub it now
+    carries): whole by itself, so only the key the user trusts can tell."""
+    folder, key_path = bundle
+    xml = folder / "result.xml"
+    xml.write_text(xml.read_text().replace('result="pass"', 'result="fail"'))
+    forger, _ = keygen(tmp_path / "forger" / "forger.key")
+    sign(folder, load_private(forger.with_suffix(".key")), SESSION)
+    assert verify(folder, None)[0] == []  # intact by its own signer.pub
+    alone = _verify_cli(tmp_path, str(folder))  # no --key, and no lab key here
+    assert alone.returncode == 1 and "no key to trust" in alone.stdout
+    trusted = _verify_cli(tmp_path, str(folder), "--key", str(key_path.with_suffix(".pub")))
+    assert trusted.returncode == 1 and "not a key you trust" in trusted.stdout
+    lab_home = tmp_path / "lab"  # run where the lab's own key sits: it is the one trusted
+    (lab_home / "reports" / "certification" / "keys").mkdir(parents=True)
+    shutil.copy(key_path.with_suffix(".pub"), lab_home / DEFAULT_PUB)
+    assert _verify_cli(lab_home, str(folder)).returncode == 1
+    shutil.copy(forger, lab_home / DEFAULT_PUB)  # the user chose to trust the forger
+    assert _verify_cli(lab_home, str(folder)).returncode == 0

@@ -1,7 +1,8 @@
 """`lab certify` end to end on the test farm's watch, with a small plan of its own: a PASS
 bundle that verifies; one outcome edited in result.xml -> verify names the file; a test
 that fails -> FAIL, the cause fixed -> `retry` reruns only it and the verdict is PASS; a
-known failure past its expiry no longer waives; a device of another build is refused."""
+known failure past its expiry no longer waives; a device of another build is refused; a
+retry refuses an earlier result edited after signing, or a plan changed since."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import textwrap
 import pytest
 
 FLAG = "/data/local/tmp/cert-broken"
+FLAG2 = "/data/local/tmp/cert-broken-2"
 EDIT = "/data/local/tmp/cert-edit-plan"
 SUITE = f"""
 import pytest
@@ -31,6 +33,8 @@ def test_not_broken(dut):
 
 def test_console(dut):
     assert dut.shell("echo ok").stdout.strip() == "ok"
+    said = dut.shell("cat {FLAG2} 2>/dev/null; true").stdout.strip()
+    assert said != "broken", "the console is broken"
     edit = dut.shell("cat {EDIT} 2>/dev/null; true").stdout.strip()
     if edit:  # the lab edits the plan while it runs (test_a_plan_edited_mid_run_...)
         with open(edit, "a") as plan:
@@ -160,3 +164,34 @@ def test_a_plan_edited_mid_run_is_never_pass(certify, make_dut):
     assert {t["outcome"] for t in session["tests"]} == {"pass"}
     assert session["verdict"]["verdict"] == "FAIL"
     assert f"the plan {plan} was edited during the run" in session["verdict"]["reasons"]
+
+
+def test_a_retry_builds_only_on_what_the_lab_signed(certify, make_dut):
+    """Two tests fail; someone marks one of them passed in result.json and fixes only the
+    other: a retry would rerun the other alone and sign a PASS for a broken device."""
+    lab, plan, *_, out = certify
+    watch = make_dut("t-watch")
+    for flag in (FLAG, FLAG2):
+        watch.shell(["sh", "-c", f"echo broken > {flag}"])
+    try:
+        first = session_of(out, lab("run", "--plan", str(plan), "--device", "t-watch"))
+        assert sum(t["outcome"] == "fail" for t in first["tests"]) == 2
+        result = out / first["session"] / "result.json"
+        original = result.read_text()
+        forged = json.loads(original)
+        for test in forged["tests"]:
+            if "test_not_broken" in test["nodeid"]:
+                test["outcome"] = "pass"
+        result.write_text(json.dumps(forged, indent=1, sort_keys=True))
+        watch.shell(["rm", "-f", FLAG2])  # the console fixed; the device still broken
+        done = lab("retry", "--session", first["session"])
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert "does not verify with the lab's key" in done.stderr
+        assert "result.json: changed since it was signed" in done.stderr
+        assert len(list(out.glob("*/result.json"))) == 1  # no new session, nothing signed
+        result.write_text(original)
+        plan.write_text(plan.read_text() + "# a module added since\n")
+        done = lab("retry", "--session", first["session"])
+        assert done.returncode == 2 and "changed since session" in done.stderr, done.stderr
+    finally:
+        watch.shell(["rm", "-f", FLAG, FLAG2])

@@ -91,3 +91,26 @@ def test_a_bad_plan_names_its_mistake(tmp_path, text, message):
     path.write_text(text)
     with pytest.raises(LabError, match=message):
         load_plan(path)
+
+
+def test_what_spoilt_an_earlier_session_spoils_its_retry(tmp_path):
+    """A build changed mid-run in session 1: the retry's tests may all pass, it is FAIL."""
+    from lab.certify.plan import plan_digest
+    from lab.certify.session import _carried
+
+    plan_file = tmp_path / "p.yaml"
+    plan_file.write_text("name: p\n")
+    spoilt = "watch-1 changed build mid-run: tos/1 -> tos/2"
+    previous = {"session": "S1", "plan": {"sha256": plan_digest(plan_file)}, "changed": [spoilt],
+                "verdict": {"reasons": [spoilt]}}  # fmt: skip
+    carried = _carried(previous, plan_file)
+    assert carried == [f"session S1: {spoilt}"]
+    tests = [result("suites/a/t.py::x", "pass", "1.1/W-0-1"), result("suites/b/t.py::y", "pass")]
+    verdict = judge(tests, plan(), DEFINITION, "watch", TODAY, carried)
+    assert verdict.verdict == "FAIL" and carried[0] in verdict.reasons
+    older = {**previous}
+    del older["changed"]  # a bundle of an earlier lab keeps them among its reasons only
+    assert _carried(older, plan_file) == carried
+    plan_file.write_text("name: p\nmodules: [more]\n")
+    with pytest.raises(LabError, match="changed since session S1"):
+        _carried(previous, plan_file)
