@@ -7,7 +7,7 @@ import json
 import click
 from rich.table import Table
 
-from lab.cli.output import stdout
+from lab.cli.output import stdout, warn
 from lab.errors import LabError
 from lab.farm.leases import open_store
 from lab.farm.probe import DeviceStatus, probe_farm
@@ -51,7 +51,7 @@ def devices(
     """List the inventory's devices with their adb state and console."""
     inventory = load_inventory(inventory_path)
     store = open_store(inventory.farm.lease_store, inventory.base_dir)
-    inventory = with_exported(inventory, store)  # and the devices other hosts export
+    inventory = with_exported(inventory, store, said=warn)  # and those other hosts export
     chosen = inventory.select(device_class=device_class)
     if not chosen:
         raise LabError(

@@ -17,14 +17,14 @@ import click
 from rich.table import Table
 
 from lab.cli.devices import inventory_option
-from lab.cli.output import stderr, stdout
+from lab.cli.output import stderr, stdout, warn
 from lab.errors import LabError
 from lab.farm import redis_server
 from lab.farm.health import Health, HealthRecord
 from lab.farm.leases import LeaseStore, open_store
 from lab.farm.redis_target import redis_target
 from lab.farm.remote import with_exported
-from lab.inventory import Inventory, load_inventory
+from lab.inventory import Inventory, is_loopback, load_inventory
 from lab.runtime import runtime_dir
 
 _STYLE = {"good": "green", "unknown": "dim", "bad": "red", "maintenance": "yellow",
@@ -40,7 +40,7 @@ def _store(inventory_path: str) -> tuple[Inventory, LeaseStore]:
     """The inventory with the devices other hosts export, and the farm's store."""
     inventory = load_inventory(inventory_path)
     store = open_store(inventory.farm.lease_store, inventory.base_dir)
-    return with_exported(inventory, store), store
+    return with_exported(inventory, store, said=warn), store
 
 
 @farm.command()
@@ -172,10 +172,12 @@ def serve(
     shots = Thumbnails(inventory, store) if thumbnails else None
     if shots:
         shots.start()
-    stdout.print(f"dashboard on http://{host}:{port}/ (token for quarantine/release: in {path})")
+    local = is_loopback(host)
+    who = "quarantine/release" if local else "every read and quarantine/release (off loopback)"
+    stdout.print(f"dashboard on http://{host}:{port}/ (the token for {who}: in {path})")
     try:
-        uvicorn.run(create_app(inventory, store, token, shots), host=host, port=port,
-                    log_level="warning")  # fmt: skip
+        app = create_app(inventory, store, token, shots, open_reads=local)
+        uvicorn.run(app, host=host, port=port, log_level="warning")
     finally:
         if shots:
             shots.stop()

@@ -11,13 +11,13 @@ import click
 from rich.table import Table
 
 from lab.cli.devices import inventory_option
-from lab.cli.output import stderr, stdout
+from lab.cli.output import stderr, stdout, warn
 from lab.errors import LabError
 from lab.farm import redis_server
 from lab.farm.leases import open_store
 from lab.farm.redis_target import redis_target
 from lab.farm.remote import with_exported
-from lab.inventory import DEVICE_CLASSES, Inventory, load_inventory
+from lab.inventory import DEVICE_CLASSES, Inventory, is_loopback, load_inventory
 from lab.report.html import generate
 from lab.report.summary import STATUSES, summarize
 from lab.run.runner import RunPlan, exit_code, run_pytest
@@ -75,7 +75,8 @@ def run(
             raise LabError(f"no such test path: {path}")
     _start_store(inventory)
     own = {d.id for d in inventory.devices}  # exported ones run on their own hosts
-    farm = with_exported(inventory, open_store(inventory.farm.lease_store, inventory.base_dir))
+    store = open_store(inventory.farm.lease_store, inventory.base_dir)
+    farm = with_exported(inventory, store, said=warn)
     chosen = farm.select(device_class=device_class, ids=list(devices) or None)
     if not chosen:
         raise LabError("no device matches --device/--device-class in " + str(inventory.path))
@@ -117,7 +118,7 @@ def _start_store(inventory: Inventory) -> None:
     """A Redis lease store on this host, started when down (as `lab farm up` would); one
     on another host is that host's to run."""
     target = redis_target(inventory)
-    if target is None or target.host not in ("127.0.0.1", "localhost", "::1"):
+    if target is None or not is_loopback(target.host):
         return
     password_made = target.password_file is None or target.password_file.exists()
     if password_made and redis_server.running(target):

@@ -17,9 +17,7 @@ from pathlib import Path
 import adbutils
 
 from lab.errors import LabError
-from lab.inventory import parse_host_port
-
-_LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+from lab.inventory import is_loopback, parse_host_port
 
 
 def adb_binary() -> str:
@@ -51,7 +49,7 @@ class AdbServer:
 
     @property
     def is_local(self) -> bool:
-        return self.host in _LOCAL_HOSTS
+        return is_loopback(self.host)
 
     def reachable(self) -> bool:
         try:
@@ -67,7 +65,7 @@ class AdbServer:
         if not self.is_local:
             raise LabError(
                 f"adb server {self.address} does not answer",
-                hint="start it on that host with `adb -a -P PORT nodaemon server`",
+                hint="serve that host's devices with `lab farm export --advertise ADDR`",
             )
         self.adb("start-server", timeout=30)
         if not self.reachable():

@@ -1,9 +1,16 @@
 """`lab farm export`: a host serves its devices to the farm (labgrid's exporter; the farm's
-store is the coordinator's book). Its adb server listens on the host's address, every
-console and every NFC reader beside an exported device is served by ser2net as RFC 2217,
-and the devices (and readers) are registered in the store with those addresses, renewed
-each third of the TTL: controllers reach them only that way, and a host that dies drops
-out when its registration expires."""
+store is the coordinator's book). Its adb server is reached on the host's advertised
+address, every console and every NFC reader beside an exported device is served by ser2net
+as RFC 2217, and the devices (and readers) are registered in the store with those
+addresses, renewed each third of the TTL: controllers reach them only that way, and a
+host that dies drops out when its registration expires.
+
+Nothing listens beyond the advertised address. adb's server can listen on loopback or on
+every interface (`-a`), nothing between ("listening on specified hostname currently
+unsupported"); so it stays on loopback and socat relays the advertised address to it. The
+adb server has no authentication of its own: whoever reaches that address and port gets a
+shell on every exported device, past leases and fencing (docs/SECURITY.md says what to
+firewall)."""
 
 from __future__ import annotations
 
@@ -17,10 +24,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from lab.device.adb_server import AdbServer, adb_binary
+import psutil
+
+from lab.device.adb_server import AdbServer
 from lab.errors import LabError
 from lab.farm.leases import LeaseStore
-from lab.inventory import Device, Inventory
+from lab.inventory import Device, Inventory, is_loopback
 from lab.runtime import read_part_record, read_sim_records
 
 
@@ -42,7 +51,7 @@ class Exporter:
         self.adb_port = AdbServer(inventory.farm.adb_server).port
         self.consoles: dict[str, int] = {}  # device id -> its RFC 2217 port
         self.parts: dict[str, int] = {}  # peripheral id (an NFC reader) -> its RFC 2217 port
-        self._adb: subprocess.Popen | None = None
+        self._relay: subprocess.Popen | None = None
         self._ser2net: subprocess.Popen | None = None
         self._folder = Path(tempfile.mkdtemp(prefix="lab-export-"))
 
@@ -50,22 +59,33 @@ class Exporter:
     def adb_address(self) -> str:
         return f"{self.advertise}:{self.adb_port}"
 
-    # -- the adb server, on the host's address
+    # -- the adb server: on loopback, relayed from the advertised address only
     def serve_adb(self) -> str:
-        served = AdbServer(self.adb_address, timeout=2.0)
-        if served.reachable():
-            return f"adb server {self.adb_address} (already listening)"
-        if AdbServer(f"127.0.0.1:{self.adb_port}", timeout=2.0).reachable():
+        wide = listening_everywhere(self.adb_port)
+        if wide:
             raise LabError(
-                f"an adb server on port {self.adb_port} listens on loopback only",
-                hint="stop it (`adb kill-server`); export starts one for the network",
+                f"something listens on port {self.adb_port} on every interface ({wide}): an "
+                "adb server started with -a would let anyone who reaches this host drive "
+                "every device, past leases",
+                hint="stop it (`adb kill-server`); export serves adb on --advertise only",
             )
-        self._adb = subprocess.Popen(
-            [adb_binary(), "-a", "-P", str(self.adb_port), "nodaemon", "server"],
+        local = AdbServer(f"127.0.0.1:{self.adb_port}", timeout=2.0)
+        local.ensure_running()
+        if is_loopback(self.advertise):
+            return f"adb server {self.adb_address} (loopback only)"
+        if _listening(self.advertise, self.adb_port):
+            raise LabError(f"{self.adb_address} is taken by another process",
+                           hint="stop it, or export another adb server port")  # fmt: skip
+        binary = shutil.which("socat")
+        if binary is None:
+            raise LabError("socat is not installed", hint="apt-get install socat (make does)")
+        self._relay = subprocess.Popen(
+            [binary, f"TCP-LISTEN:{self.adb_port},bind={self.advertise},reuseaddr,fork",
+             f"TCP:127.0.0.1:{self.adb_port}"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
         )  # fmt: skip
-        _wait(lambda: served.reachable(), 15.0, f"adb server on {self.adb_address}")
-        return f"adb server {self.adb_address} (started, pid {self._adb.pid})"
+        _wait(lambda: _listening(self.advertise, self.adb_port), 15.0, f"adb on {self.adb_address}")
+        return f"adb server {self.adb_address} (loopback's, relayed by socat pid {self._relay.pid})"
 
     # -- serial lines through ser2net: consoles, and the NFC readers beside the devices
     def serve_serial_lines(self) -> list[str]:
@@ -161,7 +181,7 @@ class Exporter:
         """Unregister, then stop what this exporter started (never throws)."""
         with contextlib.suppress(LabError):  # else it lapses by itself within the TTL
             self.store.unregister_host(self.name)
-        for process in (self._ser2net, self._adb):
+        for process in (self._ser2net, self._relay):
             if process and process.poll() is None:
                 process.terminate()
                 try:
@@ -184,6 +204,24 @@ def _local_path(name: str, what: str, url: str, pty: str | None) -> str:
     if "://" in url:
         raise LabError(f"{name}: {what} {url} is already on the network: not re-exported")
     return url
+
+
+def listening_everywhere(port: int) -> str:
+    """The wildcard address something listens on at `port` (0.0.0.0 or ::), or ""."""
+    for conn in psutil.net_connections(kind="tcp"):
+        local = conn.laddr
+        if (
+            conn.status == psutil.CONN_LISTEN
+            and local
+            and local.port == port
+            and local.ip
+            in (
+                "0.0.0.0",
+                "::",
+            )
+        ):
+            return f"{local.ip}:{port}"
+    return ""
 
 
 def _listening(host: str, port: int) -> bool:

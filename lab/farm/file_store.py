@@ -122,9 +122,12 @@ class FileLeaseStore:
         for path in sorted((self.folder / "hosts").glob("*.json")):
             try:
                 host = json.loads(path.read_text())
-            except (OSError, ValueError):
+            except (OSError, ValueError) as exc:  # said by remote.py, never silently gone
+                found.append({"name": path.stem, "unreadable": type(exc).__name__})
                 continue
-            if host.get("expires", 0) > time.time():
+            if not isinstance(host, dict):
+                found.append({"name": path.stem, "unreadable": "not an object"})
+            elif host.get("expires", 0) > time.time():
                 found.append(host)
         return found
 

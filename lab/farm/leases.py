@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -42,6 +42,9 @@ class Lease:
     since: float
     token: int = 0  # fencing: larger than every earlier lease's token on this device
     purpose: str = ""  # what it is for: the test's id (the dashboard shows it)
+    # this process's monotonic clock when it asked for the lease it got (a TTL store):
+    # the TTL runs from a moment after that, so counting from it never overstays
+    granted: float = field(default=0.0, compare=False)
 
 
 class LeaseStore(Protocol):

@@ -2,6 +2,10 @@
 
 Its data lives in the runtime directory with an append-only file fsynced on every write:
 the fencing-token counters must survive a restart, or a token could be handed out twice.
+
+It binds only the address its URL names, always in protected mode; off loopback it starts
+only with a password (`?password_file=PATH`): whoever can write the farm's books can take
+every device's lease and mark any device good.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import redis
 
 from lab.errors import LabError
 from lab.farm.redis_target import RedisTarget
+from lab.inventory import is_loopback
 from lab.runtime import process_identity, runtime_dir, same_process
 
 
@@ -49,6 +54,13 @@ def up(target: RedisTarget, timeout: float = 10.0) -> str:
     With a password file (made here when missing) the server wants that password; it is
     given on the server's standard input, never among its arguments (`ps` shows those)."""
     host, port = target.host, target.port
+    if not is_loopback(host) and target.password_file is None:
+        raise LabError(
+            f"a Redis on {host} (not loopback) would take commands from anyone who reaches "
+            "it: the farm's leases and health",
+            hint=f"add ?password_file=PATH to the lease store URL (`lab farm up` makes the "
+            f"file), e.g. redis://{host}:{port}/0?password_file=/etc/tos-lab/redis.pass",
+        )
     made = target.create_password_file()
     why = answer(target)
     if why is None:
@@ -83,8 +95,8 @@ def up(target: RedisTarget, timeout: float = 10.0) -> str:
             "always",
             "--save",
             "",
-            "--protected-mode",
-            "no",
+            "--protected-mode",  # refuses other hosts when no password is set, whatever else
+            "yes",
             "--daemonize",
             "no",
         ],

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import redis
@@ -110,12 +111,13 @@ class RedisLeaseStore:
                 _key("log")]  # fmt: skip
         args = [device_id, holder, os.getpid(), int(self.ttl * 1000), LOG_LIMIT, purpose]
         while True:
+            asked = time.monotonic()  # its TTL runs from a moment after this
             token = self._call("acquire", lambda: self._acquire(keys=keys, args=args))
             if token:
                 lease = self.holder(device_id)
                 if lease is None or lease.token != token:
                     continue  # expired already (a paused process): try again
-                return lease
+                return replace(lease, granted=asked)
             if time.monotonic() >= deadline:
                 current = self.holder(device_id)
                 who = f"{current.holder} since {time.ctime(current.since)}" if current else "?"
@@ -169,7 +171,8 @@ class RedisLeaseStore:
     def hosts(self) -> list[dict]:
         def read() -> list[dict]:
             keys = sorted(self.client.scan_iter(match=_key("host", "*"), count=100))
-            return [json.loads(v) for v in self.client.mget(keys) if v] if keys else []
+            values = self.client.mget(keys) if keys else []
+            return [_host(key, value) for key, value in zip(keys, values, strict=True) if value]
 
         return self._call("read hosts", read)
 
@@ -218,6 +221,16 @@ class RedisLeaseStore:
             lambda: self.client.lrange(_key("health-log", device_id), -limit, -1),
         )
         return [HealthRecord.from_json(json.loads(line)) for line in lines]
+
+
+def _host(key: bytes | str, value: bytes | str) -> dict:
+    """A host's registration, or what says it could not be read (remote.py reports it)."""
+    name = (key.decode() if isinstance(key, bytes) else key).rsplit(":", 1)[-1]
+    try:
+        host = json.loads(value)
+    except ValueError:
+        return {"name": name, "unreadable": "not JSON"}
+    return host if isinstance(host, dict) else {"name": name, "unreadable": "not an object"}
 
 
 def _key(*parts: str) -> str:

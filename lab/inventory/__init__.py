@@ -2,7 +2,15 @@
 
 from lab.inventory.capabilities import CAPABILITIES, DEVICE_CLASSES
 from lab.inventory.loader import DEFAULT_INVENTORY, InventoryError, load_inventory
-from lab.inventory.schema import Device, Display, Farm, Inventory, Peripheral, parse_host_port
+from lab.inventory.schema import (
+    Device,
+    Display,
+    Farm,
+    Inventory,
+    Peripheral,
+    is_loopback,
+    parse_host_port,
+)
 
 __all__ = [
     "CAPABILITIES",
@@ -14,6 +22,7 @@ __all__ = [
     "Inventory",
     "InventoryError",
     "Peripheral",
+    "is_loopback",
     "load_inventory",
     "parse_host_port",
 ]

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from lab.inventory.schema import Inventory, parse_host_port
+from lab.inventory.schema import Inventory, is_loopback, parse_host_port
 from lab.inventory.yaml_source import PathKey
 
 # The adb server auto-attaches anything listening on these loopback ports as emulator-55xx,
 # so a virtual device there would show up twice.
 _ADB_EMULATOR_PORTS = range(5554, 5586)
-_LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 _SHAPE_OF = {"round_display": "round", "stereo_display": "stereo"}
 
@@ -135,7 +134,7 @@ def _virtual_checks(serial: str, path: PathKey) -> list[Problem]:
             )
         ]
     problems: list[Problem] = []
-    if host not in _LOOPBACK:
+    if not is_loopback(host):
         problems.append(
             (path, f"virtual devices listen on loopback; found host {host!r}", "use 127.0.0.1")
         )

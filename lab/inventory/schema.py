@@ -6,6 +6,7 @@ something to coerce) and forbid unknown keys (they are typos).
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from pathlib import Path
 from typing import Annotated, Literal
@@ -37,6 +38,17 @@ def parse_host_port(text: str) -> tuple[str, int]:
     if not 0 < number < 65536:
         raise ValueError(f"port {number} is out of range 1-65535")
     return host.strip("[]"), number
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` is this machine only (127.0.0.0/8, ::1, localhost): what the lab
+    binds by default; any other address needs authentication or a plain warning."""
+    if host.strip("[]") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a name: it may resolve anywhere
 
 
 def _check_host_port(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -38,6 +39,10 @@ class LabSession:
         self.keeper = LeaseKeeper(self.leases)
 
 
+def _skipped(why: str) -> None:
+    warnings.warn(f"an exported device was left out: {why}", stacklevel=2)
+
+
 def lab_session(config: pytest.Config) -> LabSession:
     """Built on first use, so projects whose tests need no device never read an inventory."""
     if SESSION_KEY in config.stash:
@@ -45,7 +50,10 @@ def lab_session(config: pytest.Config) -> LabSession:
     try:
         inventory = load_inventory(config.getoption("--inventory"))
         leases = open_store(inventory.farm.lease_store, inventory.base_dir)
-        inventory = with_exported(inventory, leases)  # devices other hosts export
+        # devices other hosts export; one that cannot join is a warning in pytest's summary
+        inventory = with_exported(
+            inventory, leases, said=lambda why: warnings.warn(why, stacklevel=1)
+        )
     except LabError as exc:
         raise pytest.UsageError(str(exc)) from None
     devices = inventory.select(

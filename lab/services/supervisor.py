@@ -20,12 +20,11 @@ from pathlib import Path
 import httpx
 
 from lab.errors import LabError
-from lab.inventory import Inventory
+from lab.inventory import Inventory, is_loopback
 from lab.inventory.schema import Service
 from lab.runtime import process_identity, runtime_dir, same_process
 
 NAMES = ("payment", "store")
-_LOCAL = ("127.0.0.1", "localhost", "::1")
 
 
 @dataclass
@@ -108,7 +107,7 @@ def status(inventory: Inventory, only: list[str] | None = None) -> list[ServiceS
 
 
 def _is_local(service: Service) -> bool:
-    return service.host_port[0] in _LOCAL
+    return is_loopback(service.host_port[0])
 
 
 def up(

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -68,7 +70,8 @@ def test_keeps_talking_to_its_device(dut):
 def hosts(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hosts")
     hosts = Hosts(folder)
-    store = f"redis://{hosts.ctl_ip}:6390/0?ttl=4"
+    # off loopback the farm's Redis wants a password (both namespaces read this file)
+    store = f"redis://{hosts.ctl_ip}:6390/0?ttl=4&password_file={folder / 'redis.pass'}"
     (folder / "host.yaml").write_text(
         f"farm:\n  lease_store: {store!r}\ndevices:\n"
         + watch("r-watch", 6520, f"{CAPABILITIES}, nfc")
@@ -117,6 +120,24 @@ def test_the_host_exports_adb_and_rfc2217_consoles(hosts):
         assert found["adb_server"] == f"{hosts.host_ip}:5037" and found["state"] == "device"
         assert found["console_url"] == f"rfc2217://{hosts.host_ip}:{port}?ign_set_control"
         assert found["console"] == "opens", found["console_detail"]
+
+
+def test_the_hosts_adb_server_is_reached_on_its_advertised_address_only(hosts):
+    """adb has no authentication: export must not put it on every interface (`adb -a`)."""
+    done = subprocess.run(["ip", "netns", "exec", hosts.host, "ss", "-Hltn", "sport = :5037"],
+                          capture_output=True, text=True, timeout=30, check=True)  # fmt: skip
+    bound = {line.split()[3] for line in done.stdout.splitlines()}
+    assert f"{hosts.host_ip}:5037" in bound, bound
+    assert bound <= {f"{hosts.host_ip}:5037", "127.0.0.1:5037", "[::1]:5037"}, bound
+    other = hosts.host_ip.rsplit(".", 1)[0] + ".3"  # another address of the same host
+    subprocess.run(["ip", "-n", hosts.host, "addr", "add", f"{other}/24", "dev",
+                    hosts.host_link], check=True, timeout=30)  # fmt: skip
+    probe = ("import socket, sys\ntry:\n    socket.create_connection((sys.argv[1], 5037), 3)"
+             "\n    print('open')\nexcept OSError:\n    print('refused')")  # fmt: skip
+    for address, expected in ((hosts.host_ip, "open"), (other, "refused")):
+        said = subprocess.run(["ip", "netns", "exec", hosts.ctl, sys.executable, "-c", probe,
+                               address], capture_output=True, text=True, timeout=30)  # fmt: skip
+        assert said.stdout.strip() == expected, (address, said.stdout, said.stderr)
 
 
 def test_the_nfc_reader_beside_the_hosts_watch_answers_over_rfc2217(hosts, tmp_path):

@@ -10,10 +10,11 @@ import time
 
 import pytest
 
+from lab.errors import LabError
 from lab.farm.file_store import FileLeaseStore
 from lab.farm.health import Health, HealthRecord
 from lab.farm.keeper import LeaseKeeper
-from lab.farm.leases import LeaseLost, overlaps
+from lab.farm.leases import Lease, LeaseLost, overlaps
 from lab.farm.redis_store import RedisLeaseStore
 from tests.farm import LAB
 
@@ -93,3 +94,53 @@ def test_redis_tokens_and_leases_survive_a_restart(home, redis_url):
     after = store.acquire("w-5", "a", timeout=1)
     assert after.token > before.token  # the counter came back from the append-only file
     assert store.holder("w-6").token == held.token  # a lease within its TTL is still held
+
+
+def test_the_keeper_renews_two_devices_leases_of_the_same_token(store):
+    """Tokens count per device: a two-device test often holds token 1 on both. Each is
+    renewed on its own (keyed by token alone, one was never renewed and expired)."""
+    first, second = (store.acquire(d, "me", timeout=1) for d in ("w-5", "w-6"))
+    assert first.token == second.token == 1
+    keeper = LeaseKeeper(store)
+    keeper.hold(first)
+    keeper.hold(second)
+    renewed: list[str] = []
+    real = store.renew
+    store.renew = lambda lease: renewed.append(lease.device_id) or real(lease)
+    keeper.renew_all()
+    assert sorted(renewed) == ["w-5", "w-6"]
+    for lease in (first, second):
+        keeper.guard(lease, "shell 'echo'")
+        store.release(lease)
+
+
+class _SlowStore:
+    """A TTL store whose renewals take `delay` seconds to answer, and whose lease can no
+    longer be read (the store gone away) once `away` is set."""
+
+    def __init__(self, ttl: float, delay: float) -> None:
+        self.ttl, self.delay, self.away = ttl, delay, False
+
+    def renew(self, lease) -> bool:
+        time.sleep(self.delay)
+        return True
+
+    def holder(self, device_id):
+        if self.away:
+            raise LabError("the store is away")
+        return None
+
+
+def test_a_lease_is_counted_from_when_its_renewal_was_asked():
+    """With the store away, a holder may act only while its last renewal is younger than
+    the TTL, counted from when it asked: the store's TTL started before the slow answer."""
+    store = _SlowStore(ttl=1.0, delay=0.6)
+    keeper = LeaseKeeper(store)
+    lease = Lease("w-7", "me", 1, time.time(), token=1)
+    keeper._held[("w-7", 1)] = (lease, time.monotonic())  # held, no heartbeat thread
+    asked = time.monotonic()
+    keeper.renew_all()  # answered 0.6 s later
+    store.away = True
+    time.sleep(max(0.0, asked + store.ttl + 0.2 - time.monotonic()))
+    with pytest.raises(LeaseLost, match="not renewed for over its 1 s TTL"):
+        keeper.guard(lease, "shell 'echo'")

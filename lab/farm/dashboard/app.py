@@ -1,16 +1,23 @@
 """The dashboard's HTTP side: the page, the farm as JSON, a server-sent event stream that
 pushes the farm whenever it changes (the books are read every POLL seconds), thumbnails,
-and quarantine/release behind a bearer token. No front-end build step: one HTML file."""
+and quarantine/release behind a bearer token. No front-end build step: one HTML file.
+
+Served beyond loopback, every read needs the token too (the device list, the thumbnails,
+which may show a payment code, the event stream): the page trades the token once for a
+session cookie (HttpOnly, SameSite=Strict), since a browser's EventSource and <img> send
+no Authorization header. The cookie is an HMAC of the token, not the token, and allows
+reads only: quarantine and release still need the bearer token itself."""
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import hmac
 from collections.abc import AsyncIterator
 from importlib.resources import files
 from typing import Annotated
 
-from fastapi import FastAPI, Header, HTTPException, Response
+from fastapi import Depends, FastAPI, Header, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from fastapi.sse import EventSourceResponse, ServerSentEvent
@@ -28,16 +35,42 @@ POLL = 0.2  # seconds between reads of the books: a change reaches the page well
 KEEPALIVE = 15.0
 
 
+COOKIE = "lab_farm_session"
+
+
+class Login(BaseModel):
+    token: Annotated[str, Field(min_length=1, max_length=200)]
+
+
 class Quarantine(BaseModel):
     why: Annotated[str, Field(min_length=1, max_length=500)]
     retire: bool = False
 
 
 def create_app(
-    inventory: Inventory, store: LeaseStore, token: str, thumbnails: Thumbnails | None
+    inventory: Inventory,
+    store: LeaseStore,
+    token: str,
+    thumbnails: Thumbnails | None,
+    open_reads: bool = True,
 ) -> FastAPI:
+    """`open_reads`: reads need no token (served on loopback only)."""
     app = FastAPI(title="TOS+ farm", docs_url=None, redoc_url=None)
     page = files("lab.farm.dashboard").joinpath("page.html").read_text()
+    session = hmac.new(token.encode(), b"tos-lab dashboard session", hashlib.sha256).hexdigest()
+
+    def reader(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
+        """Reads are open on loopback; beyond it they need the token or its session."""
+        if open_reads:
+            return
+        given = (authorization or "").removeprefix("Bearer ").strip()
+        if given and hmac.compare_digest(given.encode(), token.encode()):
+            return
+        cookie = request.cookies.get(COOKIE, "")
+        if not (cookie and hmac.compare_digest(cookie.encode(), session.encode())):
+            raise HTTPException(401, "a valid token is needed (Authorization: Bearer ...)")
+
+    Reader = Depends(reader)
 
     def snapshot() -> dict:
         return farm_snapshot(inventory, store, thumbnails.taken if thumbnails else {})
@@ -55,14 +88,23 @@ def create_app(
     def index() -> str:
         return page
 
-    @app.get("/api/farm")
+    @app.post("/api/session", status_code=204)
+    def login(body: Login) -> Response:
+        """The token, traded for a read-only session cookie (the page's EventSource)."""
+        if not hmac.compare_digest(body.token.encode(), token.encode()):
+            raise HTTPException(401, "token: not this dashboard's token")
+        answer = Response(status_code=204)
+        answer.set_cookie(COOKIE, session, httponly=True, samesite="strict")
+        return answer
+
+    @app.get("/api/farm", dependencies=[Reader])
     def farm() -> dict:
         try:
             return snapshot()
         except LabError as exc:
             raise HTTPException(503, exc.message) from None
 
-    @app.get("/api/events", response_class=EventSourceResponse)
+    @app.get("/api/events", response_class=EventSourceResponse, dependencies=[Reader])
     async def events() -> AsyncIterator[ServerSentEvent]:
         last, quiet = None, 0.0
         while True:
@@ -79,7 +121,7 @@ def create_app(
             await asyncio.sleep(POLL)
             quiet += POLL
 
-    @app.get("/api/devices/{device_id}/thumbnail.png")
+    @app.get("/api/devices/{device_id}/thumbnail.png", dependencies=[Reader])
     def thumbnail(device_id: str) -> Response:
         known(device_id)
         image = thumbnails.images.get(device_id) if thumbnails else None

@@ -4,13 +4,14 @@ lease holder and test, and the latest runs with their progress."""
 from __future__ import annotations
 
 from lab.farm.leases import LeaseStore
-from lab.farm.remote import with_exported
+from lab.farm.remote import join_exported
 from lab.inventory import Inventory
 
 
 def farm_snapshot(inventory: Inventory, store: LeaseStore, thumbs: dict[str, float]) -> dict:
     devices = []
-    for device in with_exported(inventory, store).devices:
+    joined = join_exported(inventory, store)
+    for device in joined.inventory.devices:
         health, lease = store.health(device.id), store.holder(device.id)
         devices.append({
             "id": device.id,
@@ -26,4 +27,5 @@ def farm_snapshot(inventory: Inventory, store: LeaseStore, thumbs: dict[str, flo
             "leased_since": lease.since if lease else None,
             "thumbnail": thumbs.get(device.id),  # when the last one was taken
         })  # fmt: skip
-    return {"store": inventory.farm.lease_store, "devices": devices, "runs": store.runs(8)}
+    return {"store": inventory.farm.lease_store, "devices": devices, "runs": store.runs(8),
+            "skipped": joined.skipped}  # fmt: skip
