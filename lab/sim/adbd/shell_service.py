@@ -18,6 +18,7 @@ import struct
 import termios
 import threading
 
+from lab.sim.adbd.packet import MAX_PAYLOAD
 from lab.sim.adbd.stream import Stream, StreamClosed, StreamReader
 from lab.sim.android.system import AndroidSystem
 from lab.sim.userland.zygote import Child
@@ -212,10 +213,16 @@ def _pump_stdin(stream: Stream, channel: Channel, pty: bool) -> None:
 
 
 def _demux_v2(stream: Stream, channel: Channel, pty: bool) -> None:
+    """Shell protocol v2 packets from the host. A packet longer than adbd's buffer
+    (MAX_PAYLOAD) ends the stream, as adbd does: its length is the host's word, and
+    reading it whole would hold up to 4 GiB."""
     reader = StreamReader(stream)
     try:
         while True:
             kind, length = struct.unpack("<BI", reader.read_exact(5))
+            if length > MAX_PAYLOAD:
+                stream.close()
+                return
             data = reader.read_exact(length) if length else b""
             if kind == STDIN:
                 channel.write_all(data)

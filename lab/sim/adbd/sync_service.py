@@ -181,7 +181,7 @@ def _send(system, stream, reader, spec) -> None:
     if failure:
         if fd is not None:
             with contextlib.suppress(OSError):
-                system.files.remove(path)  # as adbd: no half-written file stays
+                system.files.unlink(path)  # as adbd: no half-written file stays
         _fail(stream, failure)
         return
     stream.write(struct.pack("<4sI", b"OKAY", 0))
@@ -192,29 +192,28 @@ def _abandon(system: AndroidSystem, fd: int | None, path: str) -> None:
     if fd is not None:
         os.close(fd)
         with contextlib.suppress(OSError):
-            system.files.remove(path)
+            system.files.unlink(path)
 
 
 def _send_symlink(system, stream, reader, path) -> None:
+    """The link's target comes as DATA; adbd caps it at PATH_MAX. It is made by the
+    device's init with the shell user's rights, as adbd runs as shell: a directory the
+    shell cannot write is refused."""
     target = bytearray()
     while True:
         kind, value = struct.unpack("<4sI", reader.read_exact(8))
         if kind == b"DATA":
-            target += reader.read_exact(min(value, MAX_PATH))
+            if len(target) + value > MAX_PATH:
+                _fail(stream, f"symlink target longer than {MAX_PATH} bytes")
+                raise StreamClosed("sync")  # the rest of the push is not read
+            target += reader.read_exact(value)
         elif kind == b"DONE":
             break
         else:
             _fail(stream, f"unexpected {kind!r} during SEND")
             return
-    parent, name = path.rsplit("/", 1) if "/" in path else ("/", path)
     try:
-        fd = system.files.open(parent or "/", os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(name, dir_fd=fd)
-            os.symlink(target.decode(errors="replace"), name, dir_fd=fd)
-        finally:
-            os.close(fd)
+        system.files.symlink(target.decode(errors="replace"), path)
     except OSError as exc:
         _fail(stream, f"couldn't create symlink: {exc.strerror}")
         return

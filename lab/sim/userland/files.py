@@ -64,8 +64,20 @@ class DeviceFiles:
                 with contextlib.suppress(OSError):  # removed meanwhile
                     yield name, os.stat(name, dir_fd=fd, follow_symlinks=False)
 
+    def unlink(self, path: str) -> None:
+        """unlink(2) in the device, with this view's rights (the directory's modes apply
+        to the shell user: adbd's sync must not remove what the shell cannot)."""
+        self._zygote.unlink(_absolute(path), as_shell=self._as_shell)
+
+    def symlink(self, target: str, path: str) -> None:
+        """`path` made a symlink to `target`, replacing a file or link, with this view's
+        rights."""
+        self._zygote.symlink(target, _absolute(path), as_shell=self._as_shell)
+
     def remove(self, path: str) -> None:
-        """rm -rf: symlinks are removed, never followed (rmtree with a dir fd)."""
+        """rm -rf with init's rights: symlinks are removed, never followed (rmtree with a
+        dir fd). For the system's own files (the package manager); the shell's view
+        removes with `unlink`."""
         parent, name = posixpath.split(_absolute(path).rstrip("/"))
         fd = self.open(parent or "/", _DIR)
         with contextlib.closing(_Fd(fd)):

@@ -310,12 +310,25 @@ static int drop_capabilities(struct conn *c) {
 
 static int mkdirs(char *path, mode_t mode);
 
-static void as_shell(struct conn *c, char op, char *path, int flags, mode_t mode) {
+/* Unlink `path`, or make it a symlink to `target` (replacing what is there): adbd's sync
+ * pushing a symlink. */
+static int link_op(char op, char *path, char *target) {
+    if (op == 'u' || op == 'U') return unlink(path);
+    if (unlink(path) < 0 && errno != ENOENT) return -1;
+    return symlink(target, path);
+}
+
+static void as_shell(struct conn *c, char op, char *path, int flags, mode_t mode, char *target) {
     pid_t pid = fork();
     if (pid == 0) {
         if (drop_capabilities(c) < 0) _exit(1);
         if (op == 'm') {
             if (mkdirs(path, mode) < 0) reply_code(c->fd, 'E', errno, path);
+            else reply_code(c->fd, 'K', 0, NULL);
+            _exit(0);
+        }
+        if (op == 'u' || op == 'l') {
+            if (link_op(op, path, target) < 0) reply_code(c->fd, 'E', errno, path);
             else reply_code(c->fd, 'K', 0, NULL);
             _exit(0);
         }
@@ -345,8 +358,17 @@ static void one_shot(struct conn *c, struct msg *m) {
     }
     uint32_t a = u32_at(m, 1), b = u32_at(m, 5);
     char *path = m->data + 9;
-    if (op == 'o' || op == 'm') {
-        as_shell(c, op, path, (int)a, (mode_t)b);
+    /* a symlink's request carries its target after the path: path\0target\0 */
+    char *target = path + strlen(path) + 1;
+    if ((op == 'l' || op == 'L') && target >= m->data + m->len) {
+        reply_code(c->fd, 'E', EINVAL, "bad request");
+        return;
+    }
+    if (op == 'o' || op == 'm' || op == 'u' || op == 'l') {
+        as_shell(c, op, path, (int)a, (mode_t)b, target);
+    } else if (op == 'U' || op == 'L') {
+        if (link_op(op, path, target) < 0) reply_code(c->fd, 'E', errno, path);
+        else reply_code(c->fd, 'K', 0, NULL);
     } else if (op == 'O') {
         /* O_NONBLOCK first so a FIFO never blocks PID 1, then back to what was asked */
         int fd = open(path, (int)a | O_CLOEXEC | O_NONBLOCK, (mode_t)b);

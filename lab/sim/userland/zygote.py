@@ -219,6 +219,16 @@ class Zygote:
         op = b"m" if as_shell else b"M"
         self._simple(op + struct.pack("<II", 0, mode) + path.encode() + b"\0", path)
 
+    def unlink(self, path: str, as_shell: bool = False) -> None:
+        op = b"u" if as_shell else b"U"
+        self._simple(op + struct.pack("<II", 0, 0) + path.encode() + b"\0", path)
+
+    def symlink(self, target: str, path: str, as_shell: bool = False) -> None:
+        """`path` made a symlink to `target`, replacing a file or link there."""
+        op = b"l" if as_shell else b"L"
+        body = path.encode() + b"\0" + target.encode() + b"\0"
+        self._simple(op + struct.pack("<II", 0, 0) + body, path)
+
     def kill(self, pid: int, sig: int) -> None:
         self._simple(b"K" + struct.pack("<Ii", pid, sig) + b"-\0", f"pid {pid}")
 

@@ -1,0 +1,100 @@
+"""The virtual adbd holds what adbd holds and no more, and acts with the shell user's rights
+as adbd does on a user build: a shell v2 packet longer than its buffer ends the stream (it
+was read whole, up to 4 GiB); a pushed symlink's target is capped at PATH_MAX (it grew
+without end); a symlink is made, and what it replaces removed, only where the shell may
+write (it was done with the lab's own rights)."""
+
+from __future__ import annotations
+
+import struct
+import time
+
+from tests.farm import PORTS
+from tests.sim.raw_adb import CLSE, CNXN, OKAY, OPEN, WRTE, connect, hello, packet, read_packet
+
+SYMLINK = 0o120777
+
+
+class RawStream:
+    """One stream over a raw connection: write (waiting for its OKAY), read WRTEs."""
+
+    def __init__(self, port: int, service: str) -> None:
+        self.sock = connect(port, timeout=5.0)
+        self.sock.sendall(hello())
+        assert read_packet(self.sock)[0] == CNXN
+        self.sock.sendall(packet(OPEN, 1, 0, service.encode() + b"\0"))
+        reply = read_packet(self.sock)
+        assert reply is not None and reply[0] == OKAY, reply
+        self.remote = reply[1]
+        self.closed = False
+
+    def write(self, data: bytes) -> None:
+        self.sock.sendall(packet(WRTE, 1, self.remote, data))
+        while True:
+            reply = read_packet(self.sock)
+            if reply is None or reply[0] == CLSE:
+                self.closed = True
+                return
+            if reply[0] == OKAY:
+                return
+
+    def read(self) -> bytes:
+        """The next WRTE's data; b"" once the device closed the stream (or went quiet)."""
+        while True:
+            reply = read_packet(self.sock)
+            if reply is None or reply[0] == CLSE:
+                self.closed = True
+                return b""
+            if reply[0] == WRTE:
+                self.sock.sendall(packet(OKAY, 1, reply[1]))
+                return reply[3]
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def _push_symlink(port: int, path: str, chunks: list[bytes]) -> bytes:
+    sync = RawStream(port, "sync:")
+    try:
+        spec = f"{path},{SYMLINK}".encode()
+        body = b"SEND" + struct.pack("<I", len(spec)) + spec
+        for chunk in chunks:
+            body += b"DATA" + struct.pack("<I", len(chunk)) + chunk
+        body += b"DONE" + struct.pack("<I", int(time.time()))
+        sync.write(body)
+        return sync.read()
+    finally:
+        sync.close()
+
+
+def _shell(farm, command: str) -> str:
+    done = farm.adb(f"127.0.0.1:{PORTS['t-phone']}", "shell", command)
+    return (done.stdout + done.stderr).strip()
+
+
+def test_a_shell_v2_packet_longer_than_the_buffer_ends_the_stream(farm):
+    stream = RawStream(PORTS["t-phone"], "shell,v2,raw:cat")
+    try:
+        stream.write(struct.pack("<BI", 0, 0xFFFFFFF0) + b"x" * 64)  # stdin of ~4 GiB, says it
+        deadline = time.monotonic() + 10
+        while not stream.closed and time.monotonic() < deadline:
+            stream.read()
+        assert stream.closed, "the device kept reading a 4 GiB packet"
+    finally:
+        stream.close()
+    assert _shell(farm, "echo still here") == "still here"
+
+
+def test_a_symlink_target_is_capped_at_path_max(farm):
+    answer = _push_symlink(PORTS["t-phone"], "/data/local/tmp/long-link", [b"a" * 1000] * 10)
+    assert answer.startswith(b"FAIL") and b"longer than 1024 bytes" in answer, answer
+    assert "No such file" in _shell(farm, "ls -l /data/local/tmp/long-link 2>&1")
+
+
+def test_a_symlink_is_made_only_where_the_shell_may_write(farm):
+    allowed = _push_symlink(PORTS["t-phone"], "/data/local/tmp/ok-link", [b"/system/bin/sh"])
+    assert allowed.startswith(b"OKAY"), allowed
+    assert _shell(farm, "readlink /data/local/tmp/ok-link") == "/system/bin/sh"
+    refused = _push_symlink(PORTS["t-phone"], "/data/app/planted", [b"/data/local/tmp/x"])
+    assert refused.startswith(b"FAIL") and b"Permission denied" in refused, refused
+    assert "No such file" in _shell(farm, "ls -l /data/app/planted 2>&1")
