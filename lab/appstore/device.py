@@ -8,15 +8,15 @@ from __future__ import annotations
 from lab.cloud.store import DeviceAccess, Store
 from lab.device.app_config import push_config
 from lab.device.dut import Dut
-from lab.errors import Category, LabError
+from lab.errors import ProductFailure
 
 ACTION = "com.tos.store.action.CONFIGURE"
 RECEIVER = "com.tos.store/.StoreReceiver"
 REMOTE = "/data/local/tmp/tos-store.json"
 
 
-class StoreNotConfigured(LabError):
-    category = Category.PRODUCT_DEFECT
+class StoreNotConfigured(ProductFailure):
+    """The device's store app did not come up with the configuration the lab gave it."""
 
 
 def features(dut: Dut, timeout: float = 15.0) -> list[str]:

@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from lab.errors import Category, LabError
+from lab.errors import Category, LabError, ProductFailure
 from lab.redaction import redact
 
 
@@ -21,10 +21,8 @@ class ServiceUnreachable(LabError):
     category = Category.LAB_INFRASTRUCTURE
 
 
-class ApiRefused(LabError):
+class ApiRefused(ProductFailure):
     """The service answered with an error (4xx/5xx): what it said, never the request body."""
-
-    category = Category.PRODUCT_DEFECT
 
     def __init__(self, method: str, path: str, status: int, body: dict) -> None:
         error = body.get("error", {}) if isinstance(body, dict) else {}

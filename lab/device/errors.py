@@ -3,7 +3,7 @@ reports can sort them (device lost / timeout) apart from product defects."""
 
 from __future__ import annotations
 
-from lab.errors import Category, LabError
+from lab.errors import Category, LabError, ProductFailure
 from lab.redaction import redact
 
 
@@ -34,6 +34,15 @@ class DeviceTimeout(DeviceError):
 
     kind = "timeout"
     category = Category.TIMEOUT
+
+
+class NotOnScreen(DeviceError, ProductFailure):
+    """The device answered every look, and what was awaited never showed (or never left):
+    the screen is wrong, a product failure (failed, Vision mismatch), not a timeout of the
+    device."""
+
+    kind = "not on screen"
+    category = Category.VISION_MISMATCH
 
 
 class BadCapture(DeviceError):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
-from lab.device.errors import DeviceError, DeviceTimeout
+from lab.device.errors import DeviceError, NotOnScreen
 from lab.device.hierarchy import bounds_of, views
 from lab.vision.compare import compare
 from lab.vision.errors import VisionError, VisionMismatch
@@ -127,7 +127,7 @@ class ScreenChecks:
     def wait_image(
         self, template: Template | str | Path, timeout: float = 10.0, threshold: float = 0.8
     ) -> Match:
-        """The match once `template` shows, or DeviceTimeout after `timeout` seconds."""
+        """The match once `template` shows, or NotOnScreen after `timeout` seconds."""
         wanted = _template(template)
         found = self._wait(
             lambda: self.find(wanted, threshold), f"image {wanted.name!r}", timeout, shown=True
@@ -137,7 +137,7 @@ class ScreenChecks:
     def wait_gone(
         self, template: Template | str | Path, timeout: float = 10.0, threshold: float = 0.8
     ) -> None:
-        """Return once `template` is off the screen, or DeviceTimeout after `timeout`."""
+        """Return once `template` is off the screen, or NotOnScreen after `timeout`."""
         wanted = _template(template)
         self._wait(
             lambda: self.find(wanted, threshold), f"image {wanted.name!r}", timeout, shown=False
@@ -160,23 +160,25 @@ class ScreenChecks:
 
         try:
             return cast(TextLine, self._wait(probe, f"text {text!r}", timeout, shown=True))
-        except DeviceTimeout as exc:
+        except NotOnScreen as exc:
             shown = ", ".join(repr(t) for t in seen[:12]) or "no text"
-            raise DeviceTimeout(
+            raise NotOnScreen(
                 self.dut.id, exc.operation, f"{exc.detail}; it shows {shown}"
             ) from None
 
     def _wait(
         self, probe: Callable[[], object], what: str, timeout: float, *, shown: bool
     ) -> object:
-        """Poll `probe` until it finds something (`shown`) or nothing (not `shown`)."""
+        """Poll `probe` until it finds something (`shown`) or nothing (not `shown`). A
+        device that stops answering raises its own error (DeviceTimeout, DeviceLost) from
+        the probe; one that answers every time but never shows it is NotOnScreen."""
         deadline = time.monotonic() + timeout
         while True:
             found = probe()
             if (found is not None) == shown:
                 return found
             if time.monotonic() > deadline:
-                raise DeviceTimeout(
+                raise NotOnScreen(
                     self.dut.id,
                     f"wait for {what}" + ("" if shown else " to go"),
                     f"not on screen within {timeout:g} s"

@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 
 from lab.device.dut import Dut
-from lab.errors import Category, LabError
+from lab.errors import LabError, ProductFailure
 from lab.gamepad.board import ARCADE
 from lab.gamepad.board import rid as arcade_rid
 from lab.rig import camera
@@ -19,8 +19,8 @@ REMOTE = "com.tos.remote"
 RESET = "com.tos.arcade.action.RESET"
 
 
-class PairingRefused(LabError):
-    category = Category.PRODUCT_DEFECT
+class PairingRefused(ProductFailure):
+    """The TV refused the phone as its game pad."""
 
     def __init__(self, pad: str, said: str) -> None:
         super().__init__(f"{pad}: the TV refused pairing: {said}")

@@ -9,16 +9,14 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from lab.errors import Category, LabError
+from lab.errors import ProductFailure
 from lab.protocols import emv
 from lab.redaction import register
 from lab.rig.nfc import Card, NfcReader
 
 
-class CardRefused(LabError):
+class CardRefused(ProductFailure):
     """The card answered a step of the exchange with an error status."""
-
-    category = Category.PRODUCT_DEFECT
 
 
 @dataclass(frozen=True)

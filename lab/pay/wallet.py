@@ -8,15 +8,15 @@ from __future__ import annotations
 from lab.cloud.payment import PaymentSandbox, WalletAccess
 from lab.device.app_config import push_config
 from lab.device.dut import Dut
-from lab.errors import Category, LabError
+from lab.errors import ProductFailure
 
 ACTION = "com.tos.wallet.action.CONFIGURE"
 RECEIVER = "com.tos.wallet/.SandboxReceiver"
 REMOTE = "/data/local/tmp/tos-pay-sandbox.json"
 
 
-class WalletNotConfigured(LabError):
-    category = Category.PRODUCT_DEFECT
+class WalletNotConfigured(ProductFailure):
+    """The device's wallet did not come up with the configuration the lab gave it."""
 
 
 def provision(

@@ -16,7 +16,7 @@ import nfc.tag
 import serial
 from nfc.clf import RemoteTarget
 
-from lab.errors import Category, LabError
+from lab.errors import Category, LabError, ProductFailure
 from lab.inventory import Inventory
 from lab.runtime import read_part_record
 
@@ -27,10 +27,8 @@ class ReaderError(LabError):
     category = Category.LAB_INFRASTRUCTURE
 
 
-class NoCard(LabError):
+class NoCard(ProductFailure):
     """No card answered in the field: the device did not present one."""
-
-    category = Category.PRODUCT_DEFECT
 
 
 class _UrlTTY(nfc.clf.transport.TTY):

@@ -9,7 +9,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from lab.vision.errors import VisionError
+from lab.vision.errors import GoldenMissing
 
 
 def _slug(text: str) -> str:
@@ -29,7 +29,7 @@ class GoldenStore:
         path = self.path(device_class, model, name)
         image = cv2.imread(str(path), cv2.IMREAD_COLOR)
         if image is None:
-            raise VisionError(
+            raise GoldenMissing(
                 f"no golden {name!r} for {device_class} {model!r} at {path}",
                 hint="record it with `lab run ... --pytest-arg=--update-goldens`, "
                 "review and commit the file",

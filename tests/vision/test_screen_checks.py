@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from lab.device.errors import DeviceError, DeviceTimeout
+from lab.device.errors import DeviceError, NotOnScreen
 from lab.device.hierarchy import bounds_of, views
 from lab.vision import Template
 
@@ -33,14 +33,14 @@ def test_wait_image_finds_it_and_wait_gone_sees_it_leave(vision_duts):
     assert left <= match.center[0] <= right and top <= match.center[1] <= bottom
     phone.shell("input keyevent HOME", check=True)
     phone.screen.wait_gone(template, timeout=5)
-    with pytest.raises(DeviceTimeout, match=r"wait for image 'about_label'.*within 1 s"):
+    with pytest.raises(NotOnScreen, match=r"wait for image 'about_label'.*within 1 s"):
         phone.screen.wait_image(template, timeout=1)
 
 
 def test_wait_gone_times_out_while_the_image_stays(vision_duts):
     phone = vision_duts["phone"]
     template = _label_template(phone, "about_label")
-    with pytest.raises(DeviceTimeout, match=r"to go.*still on screen after 1 s"):
+    with pytest.raises(NotOnScreen, match=r"to go.*still on screen after 1 s"):
         phone.screen.wait_gone(template, timeout=1)
     phone.shell("input keyevent HOME")
 
@@ -67,7 +67,7 @@ def test_wait_text_and_what_a_timeout_reports(vision_duts):
     watch.shell(SETTINGS, check=True)
     line = watch.screen.wait_text("Wi-Fi", timeout=10)
     assert "Wi-Fi" in line.text and line.score > 0.8
-    with pytest.raises(DeviceTimeout, match=r"text 'Bluetooth'.*it shows .*'Settings'"):
+    with pytest.raises(NotOnScreen, match=r"text 'Bluetooth'.*it shows .*'Settings'"):
         watch.screen.wait_text("Bluetooth", timeout=1)
     watch.shell("input keyevent HOME")
 
