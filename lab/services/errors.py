@@ -90,7 +90,7 @@ def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
 def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     codes = {404: "resource_missing", 405: "method_not_allowed", 413: "request_too_large"}
     code = codes.get(exc.status_code, "http_error")
-    param = "body" if exc.status_code == 413 else None  # limits.py: the body over its cap
+    param = "body" if exc.status_code == 413 else None  # the body over its cap (lab/web)
     return ApiError(exc.status_code, code, str(exc.detail), param=param).response()
 
 

@@ -119,3 +119,13 @@ ip addr add 10.99.0.1/32 dev lo  # an address that is not loopback
     done = subprocess.run(["unshare", "-n", "bash", "-c", script], env=home.env,
                           capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
     assert done.stdout.split()[-2:] == ["401", "200"], (done.stdout, done.stderr)
+
+
+def test_the_dashboard_holds_no_big_body_before_the_token_is_checked(home, tmp_path):
+    app = create_app(load_inventory(home.inventory), FileLeaseStore(tmp_path / "l"), TOKEN, None)
+    answer = TestClient(app).post(
+        "/api/devices/t-watch/quarantine",
+        content=b'{"why": "' + b"x" * (1 << 20) + b'"}',
+        headers={"Content-Type": "application/json"},
+    )
+    assert answer.status_code == 413 and answer.json()["error"]["param"] == "body"

@@ -30,6 +30,7 @@ from lab.farm.health import Health, HealthRecord
 from lab.farm.leases import LeaseStore
 from lab.farm.remote import with_exported
 from lab.inventory import Inventory
+from lab.web.body_limit import BodyLimit
 
 POLL = 0.2  # seconds between reads of the books: a change reaches the page well within 1 s
 KEEPALIVE = 15.0
@@ -56,6 +57,7 @@ def create_app(
 ) -> FastAPI:
     """`open_reads`: reads need no token (served on loopback only)."""
     app = FastAPI(title="TOS+ farm", docs_url=None, redoc_url=None)
+    app.add_middleware(BodyLimit, default=16 << 10)  # before the token is checked
     page = files("lab.farm.dashboard").joinpath("page.html").read_text()
     session = hmac.new(token.encode(), b"tos-lab dashboard session", hashlib.sha256).hexdigest()
 

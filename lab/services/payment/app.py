@@ -7,13 +7,13 @@ from fastapi import FastAPI
 from lab.services import errors, idempotency
 from lab.services.box import ServiceBox
 from lab.services.db import create_schema, make_engine
-from lab.services.limits import BodyLimit
 from lab.services.payment import routes_admin, routes_merchant, routes_wallet
 from lab.services.payment.deps import Sandbox
 from lab.services.payment.events import Hub
 from lab.services.payment.faults import HeldReplies
 from lab.services.payment.principals import LOOKUPS
 from lab.services.vault import Vault
+from lab.web.body_limit import BodyLimit
 
 DESCRIPTION = """The TOS+ Pay sandbox: orders with a QR code, payment codes (付款码), charges,
 refunds, NFC authorisations and a double-entry ledger, in integer fen (2000 = ¥20.00).

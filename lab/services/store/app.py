@@ -11,11 +11,11 @@ from fastapi import FastAPI
 from lab.services import errors, idempotency
 from lab.services.box import ServiceBox
 from lab.services.db import create_schema, make_engine
-from lab.services.limits import BodyLimit
 from lab.services.store import routes_admin, routes_developer, routes_device, uploads
 from lab.services.store.payments import PaymentLink
 from lab.services.store.principals import LOOKUPS
 from lab.services.vault import Vault
+from lab.web.body_limit import BodyLimit
 
 DESCRIPTION = """The TOS+ Store: developers upload signed APKs; devices browse the apps
 that fit them, buy paid ones from their wallet (through the payment sandbox), download

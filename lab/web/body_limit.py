@@ -2,11 +2,11 @@
 body over its route's cap is refused with 413, from its Content-Length when it gives one
 (before the app runs at all), else as soon as the bytes received pass the cap; nothing
 past the cap is ever held. FastAPI reads a JSON body whole before its dependencies run
-(the API key check among them), so without a cap an anonymous client could make a
-service hold any amount.
+(the API key or token check among them), so without a cap an anonymous client could make
+a server hold any amount.
 
 Starlette has a body limit too (FastAPI's `max_body_size`), but it lets the app run and
-only swaps its answer for a plain-text "Content Too Large"; the services promise their
+only swaps its answer for a plain-text "Content Too Large"; the lab's servers promise a
 JSON error naming the field, and a declared length over the cap is refused here before
 any route, dependency or fault rule sees the request."""
 
