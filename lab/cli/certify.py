@@ -82,16 +82,25 @@ def retry(session_id: str, devices: tuple[str, ...], inventory: str, key_path: P
 
 @certify.command("list")
 @click.option("--out", default=OUT, show_default=True, type=Path)
-def list_(out: Path) -> None:
-    """Sessions and their verdicts, oldest first."""
+@click.option("--key", "trusted", type=click.Path(dir_okay=False, path_type=Path),
+              default=DEFAULT_KEY.with_suffix(".pub"), show_default=True,
+              help="The public key each bundle is checked against.")  # fmt: skip
+def list_(out: Path, trusted: Path) -> None:
+    """Sessions and their verdicts, oldest first; `signed` says whether each bundle is as
+    the key signed it (a verdict read from an edited result.json means nothing)."""
     from rich.table import Table
 
-    table = Table("session", "plan", "devices", "build", "verdict", "retry of")
+    from lab.certify.bundle import verify as check
+
+    pem = trusted.read_bytes() if trusted.is_file() else None
+    table = Table("session", "plan", "devices", "build", "verdict", "retry of", "signed")
     for path in sorted(out.glob("*/result.json")):
         s = json.loads(path.read_text())
         retry_of = s["history"][-1]["session"] if s.get("history") else ""
+        signed = "no key" if pem is None else "ok" if not check(path.parent, pem)[0] else "EDITED"
         row = (s["session"], s["plan"]["name"], ",".join(s["devices"]),
-               s["build"]["build_fingerprint"], s["verdict"]["verdict"], retry_of)  # fmt: skip
+               s["build"]["build_fingerprint"], s["verdict"]["verdict"], retry_of,
+               signed)  # fmt: skip
         table.add_row(*row)
     stdout.print(table)
 

@@ -169,7 +169,7 @@ def test_a_plan_edited_mid_run_is_never_pass(certify, make_dut):
 def test_a_retry_builds_only_on_what_the_lab_signed(certify, make_dut):
     """Two tests fail; someone marks one of them passed in result.json and fixes only the
     other: a retry would rerun the other alone and sign a PASS for a broken device."""
-    lab, plan, *_, out = certify
+    lab, plan, _, key, out = certify
     watch = make_dut("t-watch")
     for flag in (FLAG, FLAG2):
         watch.shell(["sh", "-c", f"echo broken > {flag}"])
@@ -189,6 +189,8 @@ def test_a_retry_builds_only_on_what_the_lab_signed(certify, make_dut):
         assert "does not verify with the lab's key" in done.stderr
         assert "result.json: changed since it was signed" in done.stderr
         assert len(list(out.glob("*/result.json"))) == 1  # no new session, nothing signed
+        listed = lab("list", "--out", str(out), "--key", str(key.with_suffix(".pub")))
+        assert "EDITED" in listed.stdout, listed.stdout
         result.write_text(original)
         plan.write_text(plan.read_text() + "# a module added since\n")
         done = lab("retry", "--session", first["session"])
