@@ -129,3 +129,10 @@ def test_the_dashboard_holds_no_big_body_before_the_token_is_checked(home, tmp_p
         headers={"Content-Type": "application/json"},
     )
     assert answer.status_code == 413 and answer.json()["error"]["param"] == "body"
+
+
+def test_the_dashboard_names_a_refused_field_without_echoing_it(home, tmp_path):
+    app = create_app(load_inventory(home.inventory), FileLeaseStore(tmp_path / "l"), TOKEN, None)
+    answer = TestClient(app).post("/api/session", json={"token": 12345678901234567890})
+    assert answer.status_code == 422 and "token" in answer.json()["detail"]
+    assert "12345678901234567890" not in answer.text

@@ -19,7 +19,8 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 from pydantic import BaseModel, Field
 
@@ -37,6 +38,14 @@ KEEPALIVE = 15.0
 
 
 COOKIE = "lab_farm_session"
+
+
+def _refused(request: Request, exc: RequestValidationError) -> JSONResponse:
+    """422 naming the field and what was wrong, never the value sent (it may be the
+    token, sent where it did not belong)."""
+    first = exc.errors()[0]
+    field = ".".join(str(p) for p in first.get("loc", ()) if p != "body") or "body"
+    return JSONResponse({"detail": f"{field}: {first.get('msg', 'invalid')}"}, status_code=422)
 
 
 class Login(BaseModel):
@@ -58,6 +67,7 @@ def create_app(
     """`open_reads`: reads need no token (served on loopback only)."""
     app = FastAPI(title="TOS+ farm", docs_url=None, redoc_url=None)
     app.add_middleware(BodyLimit, default=16 << 10)  # before the token is checked
+    app.add_exception_handler(RequestValidationError, _refused)  # type: ignore[arg-type]
     page = files("lab.farm.dashboard").joinpath("page.html").read_text()
     session = hmac.new(token.encode(), b"tos-lab dashboard session", hashlib.sha256).hexdigest()
 
