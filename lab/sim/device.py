@@ -103,6 +103,7 @@ class VirtualDevice:
             return
         self.system.props.set("sys.boot_completed", "1")
         self.system.props.set("dev.bootcomplete", "1")
+        self.system.props.set("init.svc.bootanim", "stopped")  # the boot animation ends
         self.system.log("I", "ActivityManager", "System now ready")
         self.system.log("I", "BootReceiver", "Boot completed")
         if self.console:
@@ -110,9 +111,11 @@ class VirtualDevice:
             self.console.start_shell(self._console_shell)
 
     def _console_shell(self, tty_fd: int):
-        """init's `console` service: the device's shell on its console tty."""
+        """init's `console` service (`service console /system/bin/sh`): the device's shell
+        on its console tty, its argv[0] the path as init gives it (its messages say so)."""
         env = self.system.shell_env(HOSTNAME="console", TERM="vt100")
-        return self.system.zygote.spawn(["sh"], env=env, stdio=(tty_fd, tty_fd, tty_fd), pty=True)
+        argv = ["/system/bin/sh"]
+        return self.system.zygote.spawn(argv, env=env, stdio=(tty_fd, tty_fd, tty_fd), pty=True)
 
     def reboot(self, reason: str) -> None:
         """Go down now (so `adb reboot; adb wait-for-device` cannot race us), boot later."""
@@ -126,6 +129,7 @@ class VirtualDevice:
             self.console.kernel(f"reboot: Restarting system with command '{reason}'")
         self.system.props.set("sys.boot_completed", "0")
         self.system.props.set("dev.bootcomplete", "0")
+        self.system.props.set("init.svc.bootanim", "running")
         for port in list(self._agents):
             self.stop_agent(port)
         self._close_listener()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import time
 from pathlib import Path
 
@@ -49,6 +50,10 @@ def test_the_shell_is_a_real_shell_on_every_class(farm, device_id):
         ("cp /dev/null /data/local/tmp/empty && stat -c %s /data/local/tmp/empty", "0"),
         ("touch /system/x 2>&1", "touch: '/system/x': Read-only file system"),
         ("settings put system screen_brightness 77; settings get system screen_brightness", "77"),
+        ("frobnicate 2>&1; echo $?", "/system/bin/sh: frobnicate: inaccessible or not found\n127"),
+        ("getprop init.svc.bootanim", "stopped"),
+        ("dumpsys window windows | grep -c mCurrentFocus", "0"),  # Android 10+: per display
+        ("dumpsys window | grep -c 'mCurrentFocus=Window{'", "1"),
     ],
 )
 def test_shell_commands_answer_as_on_a_device(farm, command, expected):
@@ -134,10 +139,47 @@ def test_reverse_forward_carries_a_connection_to_the_host(farm):
     server.close()
 
 
+def test_reverse_of_a_fixed_port_prints_it_and_lists_the_connection(farm):
+    serial = SERIALS["t-phone"]
+    # adbd (Android 10+) returns the port of each listener it binds; adb prints it
+    done = farm.adb(serial, "reverse", "tcp:6151", "tcp:7151")
+    assert (done.returncode, done.stdout) == (0, "6151\n")
+    again = farm.adb(serial, "reverse", "tcp:6151", "tcp:7152")  # re-pointed, not bound
+    assert (again.returncode, again.stdout) == (0, "")
+    listing = farm.adb(serial, "reverse", "--list").stdout.splitlines()
+    assert any(re.fullmatch(r"host-\d+ tcp:6151 tcp:7152", line) for line in listing), listing
+    assert farm.adb(serial, "reverse", "--remove", "tcp:6151").returncode == 0
+    gone = farm.adb(serial, "reverse", "--remove", "tcp:6151")
+    assert gone.returncode == 1 and "listener 'tcp:6151' not found" in gone.stderr
+
+
+@pytest.mark.parametrize(
+    ("intent", "component"),
+    [
+        ("-a android.settings.SETTINGS", "com.tos.settings/.Settings"),
+        ("-a android.settings.DEVICE_INFO_SETTINGS", "com.tos.settings/.About"),
+        ("-a android.intent.action.MAIN -c android.intent.category.HOME", "com.tos.launcher/.Home"),
+    ],
+)
+def test_am_start_resolves_an_implicit_intent(farm, intent, component):
+    _sh(farm, "t-phone", "am start -W -n com.tos.settings/.DeviceName")
+    done = _sh(farm, "t-phone", f"am start -W {intent}")
+    assert f"Activity: {component}\n" in done.stdout, done.stdout + done.stderr
+    assert f"ACTIVITY {component} " in _sh(farm, "t-phone", "dumpsys activity top").stdout
+    _sh(farm, "t-phone", "input keyevent HOME")
+
+
 @pytest.mark.clear_failure
 def test_screenrecord_is_not_supported(farm):
     done = _sh(farm, "t-phone", "screenrecord /sdcard/x.mp4")
     assert done.returncode == 1 and "not supported" in done.stderr
+
+
+@pytest.mark.clear_failure
+def test_am_stack_list_is_not_supported(farm):
+    # Android 13 lists its root tasks; this device says it cannot (dumpsys activity can)
+    done = _sh(farm, "t-phone", "am stack list")
+    assert done.returncode == 255 and "not supported" in done.stderr
 
 
 @pytest.mark.clear_failure

@@ -43,6 +43,10 @@ def test_shell_stderr_comes_with_stdout(device):
     assert device.shell("ls /nowhere") == "ls: /nowhere: No such file or directory\n"
 
 
+def test_an_unknown_command_says_so_as_androids_mksh(device):
+    assert device.shell("frobnicate") == "/system/bin/sh: frobnicate: inaccessible or not found\n"
+
+
 def test_exec_out(device):
     assert device.exec_out("echo hi") == "hi\n"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from adbutils import AdbError, ReverseItem
 
 from tests.farm import SERIALS, SIZES
 
@@ -46,7 +47,22 @@ def test_app_start_and_current(farm):
     device = farm.device(SERIALS["t-phone"])
     device.app_start("com.tos.settings", ".Settings")
     current = device.app_current()
-    assert (current.package, current.activity) == ("com.tos.settings", "com.tos.settings.Settings")
+    pid = int(device.shell("pidof com.tos.settings"))
+    assert (current.package, current.activity, current.pid) == (
+        "com.tos.settings",
+        ".Settings",
+        pid,
+    )
     device.app_stop("com.tos.settings")
     assert device.app_current().package == "com.tos.launcher"
     assert "com.tos.settings" in device.list_packages()
+
+
+def test_reverse_list_and_remove(farm):
+    device = farm.device(SERIALS["t-phone"])
+    device.reverse("tcp:6141", "tcp:7141")
+    assert ReverseItem("tcp:6141", "tcp:7141") in device.reverse_list()
+    device.reverse_remove("tcp:6141")
+    assert all(item.remote != "tcp:6141" for item in device.reverse_list())
+    with pytest.raises(AdbError, match="listener 'tcp:6141' not found"):
+        device.reverse_remove("tcp:6141")

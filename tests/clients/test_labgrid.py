@@ -46,6 +46,22 @@ def test_run_check_raises_on_failure(shell):
         shell.run_check("false")
 
 
+def test_an_unknown_command_then_the_next(shell):
+    # labgrid runs each command under `sh -c`, so mksh names itself `sh`, as on a device
+    assert shell.run("frobnicate") == (["sh: frobnicate: inaccessible or not found"], [], 127)
+    assert shell.run("echo after") == (["after"], [], 0)
+
+
+def test_an_unknown_command_typed_at_the_prompt(shell):
+    # the console's shell is init's `/system/bin/sh`; the next prompt shows the status
+    shell.console.sendline("frobnicate")
+    shell.console.expect(
+        r"/system/bin/sh: frobnicate: inaccessible or not found\r\n127\|console:/ \$ ",
+        timeout=10,
+    )
+    assert shell.run("echo back") == (["back"], [], 0)
+
+
 def test_files_through_the_shell(shell):
     shell.run_check("echo labgrid > /data/local/tmp/lg.txt")
     assert shell.run_check("cat /data/local/tmp/lg.txt") == ["labgrid"]

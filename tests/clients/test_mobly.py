@@ -64,6 +64,16 @@ def test_shell_output_and_failure(ad):
     assert caught.value.ret_code == 1 and b"No such file" in caught.value.stderr
 
 
+@pytest.mark.clear_failure
+def test_an_unknown_command_fails_with_mkshs_message(ad):
+    from mobly.controllers.android_device_lib.adb import AdbError
+
+    with pytest.raises(AdbError) as caught:
+        ad.adb.shell(["frobnicate"])
+    assert caught.value.ret_code == 127
+    assert caught.value.stderr == b"/system/bin/sh: frobnicate: inaccessible or not found\n"
+
+
 def test_getprops_and_current_user(ad):
     props = ad.adb.getprops(["ro.product.model", "ro.build.version.sdk"])
     assert props == {"ro.product.model": "TOS Phone P10", "ro.build.version.sdk": "33"}

@@ -110,6 +110,14 @@ def test_reverse_fails_as_on_a_device(device):
         device.reverse("tcp:6101", "tcp:7101")
 
 
+def test_list_reverses(farm, device):
+    serial = SERIALS["t-phone"]
+    assert farm.adb(serial, "reverse", "tcp:6161", "tcp:7161").returncode == 0
+    assert {"remote": "tcp:6161", "local": "tcp:7161"} in device.list_reverses()
+    farm.adb(serial, "reverse", "--remove", "tcp:6161")
+    assert {"remote": "tcp:6161", "local": "tcp:7161"} not in device.list_reverses()
+
+
 def test_logcat_dump(device):
     device.shell("log -t PpadbTest hello")
     assert "PpadbTest: hello" in device.shell("logcat -d -s PpadbTest")

@@ -129,14 +129,35 @@ def test_description_and_instance_selectors(phone):
 
 def test_app_start_current_wait_and_stop(phone):
     phone.app_start("com.tos.settings")
-    assert phone.app_wait("com.tos.settings", timeout=5) > 0
+    pid = phone.app_wait("com.tos.settings", timeout=5)
+    assert pid > 0
+    # Android 10+ keeps the focus out of `dumpsys window windows`, so adbutils takes the
+    # app from `dumpsys activity`: the activity's short name, and its process's pid
     current = phone.app_current()
-    assert (current["package"], current["activity"]) == (
-        "com.tos.settings",
-        "com.tos.settings.Settings",
-    )
+    assert current == {"package": "com.tos.settings", "activity": ".Settings", "pid": pid}
     phone.app_stop("com.tos.settings")
     assert phone.app_current()["package"] == "com.tos.launcher"
+
+
+def test_app_current_after_a_click_has_the_apps_pid(phone):
+    phone.press("home")
+    phone(text="Settings").click()
+    current = phone.app_current()
+    pid = int(phone.shell("pidof com.tos.settings").output)
+    assert (current["package"], current["pid"]) == ("com.tos.settings", pid)
+    phone.press("home")
+    home = phone.app_current()
+    launcher = int(phone.shell("pidof com.tos.launcher").output)
+    assert (home["package"], home["pid"]) == ("com.tos.launcher", launcher)
+
+
+def test_wait_activity_by_its_short_name(phone):
+    # as the README spells it (`d.wait_activity(".ApiDemos")`; app_current's "activity"
+    # is `.Client` there): the short name a device's `dumpsys activity top` shows
+    phone.app_start("com.tos.settings", ".About")
+    assert phone.wait_activity(".About", timeout=5)
+    phone.press("home")
+    assert phone.wait_activity(".Home", timeout=5)
 
 
 def test_running_apps_are_processes(phone):

@@ -1,7 +1,10 @@
 """`reverse:`: `adb reverse` — a port listening on the device whose connections adbd carries
 to the host (it OPENs `tcp:PORT` towards the host for each one), as adbd's
-handle_forward_request answers on the device: one OKAY on success (then the port chosen
-for tcp:0), FAIL with adbd's messages otherwise. Forwards die with their connection.
+handle_forward_request answers on the device: one OKAY on success, then the port of a
+newly bound listener (since Android 10's adbd for any port, not only tcp:0, so `adb
+reverse tcp:8081 tcp:8081` prints 8081; nothing when an existing one is re-pointed),
+FAIL with adbd's messages otherwise. The list names the connection as adbd's TCP
+transports are named on the device, `host-<fd>`. Forwards die with their connection.
 
 The device shares the host's loopback, so the listening port is a port on the host's
 127.0.0.1 too; a busy one is refused as adbd refuses it ("cannot bind listener").
@@ -40,6 +43,7 @@ class ReverseForwards:
 
     def __init__(self, transport: Transport) -> None:
         self.transport = transport
+        self.name = f"host-{transport.sock.fileno()}"  # adbd: StringPrintf("host-%d", fd)
         self._listeners: dict[str, tuple[socket.socket, str]] = {}  # local -> (socket, remote)
         self._lock = threading.Lock()
         transport.on_close.append(self.remove_all)
@@ -67,7 +71,8 @@ class ReverseForwards:
         if command == "list-forward":
             with self._lock:
                 lines = "".join(
-                    f"host {local} {remote}\n" for local, (_, remote) in self._listeners.items()
+                    f"{self.name} {local} {remote}\n"
+                    for local, (_, remote) in self._listeners.items()
                 )
             stream.write(_protocol_string(lines))  # on the device: no OKAY before the list
         elif command == "killforward-all":
@@ -120,7 +125,7 @@ class ReverseForwards:
         threading.Thread(
             target=self._accept, args=(name, listener), daemon=True, name="reverse"
         ).start()
-        _okay(stream, str(port) if local == "tcp:0" else None)
+        _okay(stream, str(port))
 
     def _accept(self, local: str, listener: socket.socket) -> None:
         while True:

@@ -64,6 +64,7 @@ def default_props(spec: DeviceSpec) -> dict[str, str]:
         "sys.boot_completed": "0",
         "dev.bootcomplete": "0",
         "init.svc.adbd": "running",
+        "init.svc.bootanim": "running",  # "stopped" once booted, as scripts wait for
         "tos.platform": spec.platform,
         "tos.platform.version": version,
         "tos.device.class": spec.device_class,

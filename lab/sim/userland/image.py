@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 import re
 import shutil
+import struct
 import subprocess
 import tempfile
 from pathlib import Path
@@ -21,7 +23,8 @@ from lab.errors import LabError
 
 HERE = Path(__file__).parent
 SOURCE = HERE / "tosbox.c"
-IMAGE_VERSION = "8"  # bump when the layout below changes
+IMAGE_VERSION = "9"  # bump when the layout below changes
+log = logging.getLogger("image")
 
 # Commands the device's system server answers (lab/sim/android/commands): each is a link
 # to tosbox, which hands its argv and stdio to the server, like a binder client.
@@ -128,6 +131,55 @@ def _libraries(binary: Path) -> dict[str, Path]:
     return found
 
 
+def _android_diagnostics(binary: Path) -> int:
+    """Make Debian's mksh word its messages as Android's does.
+
+    Android's /system/bin/sh is mksh R59c: `/system/bin/sh: frobnicate: inaccessible or not
+    found`. Debian's later build (mksh's 2022 warning framework) puts `E: ` or `W: ` before
+    every such message: vwarnf() writes the prefix with shf_write("E: ", 3, shl_out). The
+    prefix's writes are made 0 bytes long (`mov $3,%esi` next to the `lea` of the string
+    becomes `mov $0,%esi`); nothing else in the binary changes. Returns how many writes
+    were changed (0: not this build of mksh, left as it is)."""
+    data = bytearray(binary.read_bytes())
+    if data[:5] != b"\x7fELF\x02":  # 64-bit ELF only (x86-64: the instructions below)
+        return 0
+    (phoff,) = struct.unpack_from("<Q", data, 0x20)
+    phentsize, phnum = struct.unpack_from("<HH", data, 0x36)
+    loads = []  # (file offset, virtual address, size) of each PT_LOAD segment
+    for index in range(phnum):
+        kind, _, offset, vaddr, _, size = struct.unpack_from(
+            "<IIQQQQ", data, phoff + index * phentsize
+        )
+        if kind == 1:
+            loads.append((offset, vaddr, size))
+
+    def address(offset: int) -> int | None:
+        return next((v + offset - o for o, v, n in loads if o <= offset < o + n), None)
+
+    prefixes = {
+        address(found.start())
+        for text in (b"E: \0", b"W: \0")
+        for found in re.finditer(re.escape(text), data)
+    }
+    prefixes.discard(None)
+    changed = 0
+    for pattern, length_at, lea_at in (
+        (rb"\xbe\x03\x00\x00\x00\x48\x8d\x3d(.{4})", 1, 5),  # mov $3,%esi; lea s(%rip),%rdi
+        (rb"\x48\x8d\x3d(.{4})\xbe\x03\x00\x00\x00", 8, 0),  # the same, the other way round
+    ):
+        for found in re.finditer(pattern, data, re.DOTALL):
+            lea = address(found.start() + lea_at)
+            relative = int.from_bytes(found.group(1), "little", signed=True)
+            if lea is not None and lea + 7 + relative in prefixes:
+                data[found.start() + length_at] = 0
+                changed += 1
+    if changed:
+        binary.write_bytes(data)
+    else:
+        log.warning("%s: no E:/W: message prefix found to remove; messages keep it", binary)
+    return changed
+
+
 def _fingerprint() -> str:
     digest = hashlib.sha256(IMAGE_VERSION.encode())
     digest.update(SOURCE.read_bytes())
@@ -181,6 +233,7 @@ def _build(root: Path) -> None:
         source = _host_program(name)
         shutil.copy2(source, bin_dir / name)
         libraries.update(_libraries(source))
+    _android_diagnostics(bin_dir / "sh")
     loader = next((p for n, p in libraries.items() if n.startswith("ld-linux")), None)
     if loader is None:
         raise LabError("could not find the dynamic loader that mksh and toybox use (ldd)")

@@ -158,22 +158,43 @@ def _deliver(system: AndroidSystem, intent: Intent) -> tuple[int, str] | None:
     return adb_keyboard.receive(intent.action, intent.extras, system)
 
 
+# The implicit intents the system apps take (their manifests' intent filters): home, and
+# the Settings actions Android defines for the screens TOS+ Settings has (CDD 3.2.3.1).
+MAIN, CATEGORY_HOME = "android.intent.action.MAIN", "android.intent.category.HOME"
+IMPLICIT = {
+    "android.settings.SETTINGS": "com.tos.settings/.Settings",
+    "android.settings.DEVICE_INFO_SETTINGS": "com.tos.settings/.About",
+    "android.settings.LOCALE_SETTINGS": "com.tos.settings/.Language",
+    "android.settings.DEVICE_NAME": "com.tos.settings/.DeviceName",
+}
+
+
+def _resolve(system: AndroidSystem, intent: Intent) -> str:
+    """The component an intent without one goes to ("" when nothing takes it)."""
+    if intent.action == MAIN and CATEGORY_HOME in intent.categories:
+        launcher = system.packages.get("com.tos.launcher")
+        return launcher.component or "" if launcher else ""
+    if intent.action == MAIN:  # `am start -a MAIN PACKAGE`: that package's launcher activity
+        found = system.packages.get(next((p for p in intent.rest if "." in p), ""))
+        return found.component if found and found.component else ""
+    component = IMPLICIT.get(intent.action, "")
+    return component if system.packages.get(component.partition("/")[0]) else ""
+
+
 def _start(system: AndroidSystem, proc: Proc, intent: Intent) -> int:
     wait = "-W" in intent.flags
     windows = system.windows
-    if not intent.component and intent.action == "android.intent.action.MAIN":
-        package = next((p for p in intent.rest if "." in p), "")
-        found = system.packages.get(package)
-        if found and found.component:
-            intent.component = found.component
+    intent_text = str(intent)  # `Starting:` shows the intent as given, before resolution
+    if not intent.component:
+        intent.component = _resolve(system, intent)
     if "-S" in intent.flags and intent.component:
         package = intent.component.partition("/")[0]
         proc.print(f"Stopping: {package}")
         windows.force_stop(package)
-    proc.print(f"Starting: {intent}")
+    proc.print(f"Starting: {intent_text}")
     out = proc.out if wait else proc.err
     if not intent.component:
-        out(f"Error: Activity not started, unable to resolve {intent}\n".encode())
+        out(f"Error: Activity not started, unable to resolve {intent_text}\n".encode())
         return 0
     package, _, activity = intent.component.partition("/")
     installed = system.packages.get(package)

@@ -1,5 +1,6 @@
-"""dumpsys: the services' state in the formats clients parse (adbutils reads mCurrentFocus
-and `ACTIVITY pkg/act hash pid=N`; Mobly and tools read battery, package, display)."""
+"""dumpsys: the services' state in the formats clients parse, as Android 13 prints them
+(adbutils reads mCurrentFocus, mResumedActivity and `ACTIVITY pkg/act hash pid=N`; Mobly
+and tools read battery, package, display)."""
 
 from __future__ import annotations
 
@@ -39,25 +40,78 @@ def _token(component: str) -> str:
 
 
 def _window(system: AndroidSystem, proc: Proc, args: list[str]) -> None:
-    if args[:1] == ["policy"]:
+    """`dumpsys window [section]` as WindowManagerService.doDump answers on Android 13. Since
+    Android 10 the focus (mCurrentFocus, mFocusedApp) is per display: `dumpsys window
+    displays` and a plain `dumpsys window` show it, `dumpsys window windows` does not, so
+    clients that look there (adbutils' app_current) fall back to `dumpsys activity`."""
+    section = next((a for a in args if not a.startswith("-")), "")  # after -a, -h ...
+    if section in ("policy", "p"):
         _window_policy(system, proc)
-        return
+    elif section in ("displays", "d"):
+        _window_displays(system, proc)
+    elif section in ("windows", "w", "all", "visible", "apps", "visible-apps"):
+        _window_windows(system, proc)
+    elif section:  # a window by (part of) its name
+        if section in f"{_token(system.windows.top.component)} {_window_name(system)}":
+            _window_windows(system, proc)
+        else:
+            proc.print(f"Bad window command, or no windows match: {section}")
+            proc.print("Use -h for help.")
+    else:
+        for dump in (_window_policy, _window_displays, _window_windows):
+            proc.print("")
+            dump(system, proc)
+
+
+def _window_name(system: AndroidSystem) -> str:
     top = system.windows.top
-    token = _token(top.component)
+    return f"Window{{{_token(top.component)} u0 {top.package}/{top.full_name}}}"
+
+
+def _record(system: AndroidSystem, index: int | None = None) -> str:
+    """ActivityRecord{hash u0 pkg/.Act tN} of the activity at `index` (the top one)."""
+    stack = system.windows.stack()
+    index = len(stack) - 1 if index is None else index
+    activity = stack[index]
+    return f"ActivityRecord{{{_token(activity.component)} u0 {activity.component} t{index + 1}}}"
+
+
+def _window_displays(system: AndroidSystem, proc: Proc) -> None:
+    spec = system.spec
     width, height = system.windows.display_size()
+    proc.print("WINDOW MANAGER DISPLAY CONTENTS (dumpsys window displays)")
+    proc.print("  Display: mDisplayId=0 rootTasks=1")
+    proc.print(f"    init={spec.width}x{spec.height} {spec.density}dpi cur={width}x{height}")
+    proc.print(f"  mCurrentFocus={_window_name(system)}")
+    proc.print(f"  mFocusedApp={_record(system)}")
+
+
+def _window_windows(system: AndroidSystem, proc: Proc) -> None:
+    top = system.windows.top
+    task = len(system.windows.stack())
+    width, height = system.windows.display_size()
+    name = _window_name(system)
     proc.print("WINDOW MANAGER WINDOWS (dumpsys window windows)")
-    proc.print(f"  Window #0 Window{{{token} u0 {top.package}/{top.full_name}}}:")
-    proc.print("    mDisplayId=0 rootTaskId=1 mSession=Session{1 2000:1000}")
-    proc.print(f"    mOwnerUid={_uid(system, top.package)} package={top.package}")
+    proc.print(f"  Window #0 {name}:")
+    proc.print(f"    mDisplayId=0 rootTaskId={task} mSession=Session{{1 2000:1000}}")
+    proc.print(
+        f"    mOwnerUid={_uid(system, top.package)} showForAllUsers=false "
+        f"package={top.package} appop=NONE"
+    )
+    proc.print(f"    mActivityRecord={_record(system)}")
     proc.print(
         f"    Frames: parent=[0,0][{width},{height}] display=[0,0][{width},{height}] "
         f"frame=[0,0][{width},{height}]"
     )
     proc.print("    mViewVisibility=0x0 mHaveFrame=true mObscured=false")
-    proc.print(f"  mCurrentFocus=Window{{{token} u0 {top.package}/{top.full_name}}}")
-    proc.print(f"  mFocusedApp=ActivityRecord{{{token} u0 {top.component} t1}}")
-    spec = system.spec
-    proc.print(f"  init={spec.width}x{spec.height} {spec.density}dpi cur={width}x{height}")
+    proc.print("    isOnScreen=true")
+    proc.print("    isVisible=true")
+    proc.print("")
+    proc.print(f"  mHasPermanentDpad={'true' if system.spec.has('dpad') else 'false'}")
+    proc.print("  mTopFocusedDisplayId=0")
+    for target in ("imeLayeringTarget", "imeInputTarget", "imeControlTarget"):
+        proc.print(f"  {target} in display# 0 {name}")
+    proc.print(f"  mInTouchMode={'false' if system.spec.has('dpad') else 'true'}")
     proc.print(f"  mRotation={system.windows.rotation}")
 
 
@@ -132,8 +186,9 @@ def _activity(system: AndroidSystem, proc: Proc, args: list[str]) -> None:
     windows = system.windows
     stack = windows.stack()
     top = stack[-1]
-    if args[:1] == ["top"]:
-        proc.print(f"TASK 10000:{top.package} id=1 userId=0")
+    if args[:1] == ["top"]:  # each task a number, the same in every section (tN, id=N)
+        task = len(stack)
+        proc.print(f"TASK {_uid(system, top.package)}:{top.package} id={task} userId=0")
         pid = system.processes.pid_of(top.package)
         proc.print(f"  ACTIVITY {top.component} {_token(top.component)} pid={pid}")
         return
@@ -146,16 +201,11 @@ def _activity(system: AndroidSystem, proc: Proc, args: list[str]) -> None:
     proc.print("  Task display areas in top down Z order:")
     for index, activity in reversed(list(enumerate(stack))):
         state = "RESUMED" if activity is top else "STOPPED"
-        proc.print(
-            f"      * Hist  #{index}: ActivityRecord{{{_token(activity.component)} u0 "
-            f"{activity.component} t{index + 1}}}"
-        )
+        proc.print(f"      * Hist  #{index}: {_record(system, index)}")
         proc.print(f"        packageName={activity.package} processName={activity.package}")
         proc.print(f"        state={state}")
-    proc.print(
-        f"  mResumedActivity: ActivityRecord{{{_token(top.component)} u0 {top.component} t1}}"
-    )
-    proc.print(f"  mFocusedApp=ActivityRecord{{{_token(top.component)} u0 {top.component} t1}}")
+    proc.print(f"  mResumedActivity: {_record(system)}")
+    proc.print(f"  mFocusedApp={_record(system)}")
 
 
 def _display(system: AndroidSystem, proc: Proc, args: list[str]) -> None:
