@@ -6,6 +6,7 @@ write (it was done with the lab's own rights)."""
 
 from __future__ import annotations
 
+import socket
 import struct
 import time
 
@@ -38,9 +39,17 @@ class RawStream:
             if reply[0] == OKAY:
                 return
 
-    def read(self) -> bytes:
-        """The next WRTE's data; b"" once the device closed the stream (or went quiet)."""
+    def read(self) -> bytes | None:
+        """The next WRTE's data; b"" once the device closed the stream (a CLSE, or the
+        connection); None when it stayed quiet for the socket's timeout (not a close)."""
         while True:
+            try:
+                header = self.sock.recv(24, socket.MSG_PEEK)
+            except TimeoutError:
+                return None
+            if not header:
+                self.closed = True
+                return b""
             reply = read_packet(self.sock)
             if reply is None or reply[0] == CLSE:
                 self.closed = True
@@ -62,7 +71,7 @@ def _push_symlink(port: int, path: str, chunks: list[bytes]) -> bytes:
             body += b"DATA" + struct.pack("<I", len(chunk)) + chunk
         body += b"DONE" + struct.pack("<I", int(time.time()))
         sync.write(body)
-        return sync.read()
+        return sync.read() or b""
     finally:
         sync.close()
 
@@ -78,8 +87,8 @@ def test_a_shell_v2_packet_longer_than_the_buffer_ends_the_stream(farm):
         stream.write(struct.pack("<BI", 0, 0xFFFFFFF0) + b"x" * 64)  # stdin of ~4 GiB, says it
         deadline = time.monotonic() + 10
         while not stream.closed and time.monotonic() < deadline:
-            stream.read()
-        assert stream.closed, "the device kept reading a 4 GiB packet"
+            stream.read()  # None while it is quiet (waiting for the rest): keep waiting
+        assert stream.closed, "the device kept waiting for the rest of a 4 GiB packet"
     finally:
         stream.close()
     assert _shell(farm, "echo still here") == "still here"
@@ -95,6 +104,15 @@ def test_a_symlink_is_made_only_where_the_shell_may_write(farm):
     allowed = _push_symlink(PORTS["t-phone"], "/data/local/tmp/ok-link", [b"/system/bin/sh"])
     assert allowed.startswith(b"OKAY"), allowed
     assert _shell(farm, "readlink /data/local/tmp/ok-link") == "/system/bin/sh"
-    refused = _push_symlink(PORTS["t-phone"], "/data/app/planted", [b"/data/local/tmp/x"])
-    assert refused.startswith(b"FAIL") and b"Permission denied" in refused, refused
-    assert "No such file" in _shell(farm, "ls -l /data/app/planted 2>&1")
+    # a folder the shell may read but not write, with a file in it: neither may the link
+    # replace the file nor be made beside it
+    _shell(farm, "rm -rf /data/local/tmp/ro; mkdir /data/local/tmp/ro; "
+                 "echo kept > /data/local/tmp/ro/file; chmod 555 /data/local/tmp/ro")  # fmt: skip
+    try:
+        for path in ("/data/local/tmp/ro/file", "/data/local/tmp/ro/new-link"):
+            refused = _push_symlink(PORTS["t-phone"], path, [b"/data/local/tmp/x"])
+            assert refused.startswith(b"FAIL") and b"Permission denied" in refused, refused
+        assert _shell(farm, "cat /data/local/tmp/ro/file") == "kept"
+        assert "No such file" in _shell(farm, "ls -l /data/local/tmp/ro/new-link 2>&1")
+    finally:
+        _shell(farm, "chmod 755 /data/local/tmp/ro; rm -rf /data/local/tmp/ro")
