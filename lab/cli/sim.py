@@ -46,8 +46,14 @@ def up(
     from lab.sim.peripherals import supervisor as parts
 
     inventory = load_inventory(inventory_path)
+    lines: list[str] = []
     with stdout.status("starting virtual devices..."):
-        rows = supervisor.up(inventory, list(only), boot_seconds=boot_seconds, timeout=timeout)
+        rows = supervisor.up(
+            inventory, list(only), boot_seconds=boot_seconds, timeout=timeout, said=lines.append
+        )
+    if not as_json:
+        for line in lines:
+            stdout.print(line, markup=False, soft_wrap=True)
     _show(rows, as_json, parts.status(inventory))
 
 
@@ -65,8 +71,11 @@ def down(inventory_path: str, only: tuple[str, ...], everything: bool) -> None:
     from lab.sim import supervisor
 
     inventory = None if everything else load_inventory(inventory_path)
+    servers = supervisor.adb_servers(inventory, list(only))
     stopped = supervisor.down(inventory, list(only))
     stdout.print(f"stopped: {', '.join(stopped) if stopped else 'nothing was running'}")
+    for line in supervisor.release_adb_servers(servers):
+        stdout.print(line, markup=False, soft_wrap=True)
 
 
 @sim.command()

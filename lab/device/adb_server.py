@@ -3,11 +3,18 @@
 One binary for everything matters: an adb client of another version kills a running server
 ("adb server version doesn't match this client; killing..."), which would drop every device
 of a farm mid-run. So the lab never uses an `adb` found on PATH.
+
+One start, too: adb's own `start-server` races when several processes run it at once (the
+losers print their daemon's start-up log and fail: "could not install *smartsocket*
+listener"). The lab starts a server under a file lock in its runtime folder, once, with
+adb's output in a log file beside the lock, and records that it did, so `lab sim down`
+knows whether the server is the lab's to stop.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import socket
 import subprocess
@@ -15,9 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import adbutils
+import psutil
+from filelock import FileLock
 
 from lab.errors import LabError
 from lab.inventory import is_loopback, parse_host_port
+from lab.runtime import process_identity, runtime_dir, same_process
 
 
 def adb_binary() -> str:
@@ -58,18 +68,61 @@ class AdbServer:
         except OSError:
             return False
 
-    def ensure_running(self) -> None:
-        """Start a local server if none answers; a remote one must already run."""
+    @property
+    def log(self) -> Path:
+        """Where adb's start-up output goes (a person sees one line, not adb's log)."""
+        return runtime_dir() / f"adb-{self.port}.log"
+
+    def ensure_running(self) -> bool:
+        """Start a local server if none answers (True when this call started it); a remote
+        one must already run. Starts are serialised across processes by a file lock."""
         if self.reachable():
-            return
+            return False
         if not self.is_local:
             raise LabError(
                 f"adb server {self.address} does not answer",
                 hint="serve that host's devices with `lab farm export --advertise ADDR`",
             )
-        self.adb("start-server", timeout=30)
-        if not self.reachable():
-            raise LabError(f"adb server {self.address} did not come up after start-server")
+        with FileLock(str(runtime_dir() / f"adb-{self.port}.lock"), timeout=60):
+            if self.reachable():
+                return False  # another process started it while we waited
+            with open(self.log, "ab") as out:
+                try:
+                    done = subprocess.run(
+                        [adb_binary(), "-P", str(self.port), "start-server"],
+                        stdout=out, stderr=out, stdin=subprocess.DEVNULL, timeout=30, check=False,
+                    )  # fmt: skip
+                except subprocess.TimeoutExpired:
+                    done = None
+            if not self.reachable():
+                said = f"exit {done.returncode}" if done else "no answer in 30 s"
+                raise LabError(
+                    f"adb server {self.address} did not come up ({said})",
+                    hint=f"adb's output: {self.log}",
+                )
+            self._record_ours()
+        return True
+
+    def _record_ours(self) -> None:
+        for conn in psutil.net_connections(kind="tcp"):
+            if conn.status == psutil.CONN_LISTEN and conn.laddr.port == self.port and conn.pid:
+                record = runtime_dir() / f"adb-{self.port}.json"
+                record.write_text(json.dumps(process_identity(conn.pid)))
+                return
+
+    def started_by_lab(self) -> bool:
+        """Whether the server listening now is the one the lab started."""
+        try:
+            identity = json.loads((runtime_dir() / f"adb-{self.port}.json").read_text())
+        except (OSError, ValueError):
+            return False
+        return same_process(identity)
+
+    def stop(self) -> None:
+        """`adb kill-server` (the lab's own server, when nothing else uses it)."""
+        with contextlib.suppress(LabError):
+            self.adb("kill-server", timeout=15)
+        (runtime_dir() / f"adb-{self.port}.json").unlink(missing_ok=True)
 
     def client(self) -> adbutils.AdbClient:
         return adbutils.AdbClient(host=self.host, port=self.port, socket_timeout=self.timeout)

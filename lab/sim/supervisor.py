@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 
 import adbutils
 
-from lab.device.adb_server import AdbServer
+from lab.device.adb_server import AdbServer, adb_binary
 from lab.errors import LabError
 from lab.inventory import Device, Inventory
 from lab.runtime import read_sim_records, runtime_dir, same_process, sim_dir
@@ -95,10 +96,14 @@ def up(
     boot_seconds: float = 1.0,
     timeout: float = 60.0,
     strict: bool = True,
+    said: Callable[[str], None] | None = None,
 ) -> list[SimStatus]:
     """Start the virtual devices that are down and adb-connect them all. A device that
     does not come up raises (strict), or is reported in its status' `problem` (what
-    `lab run` wants: the others still run, the sick one fails its health check)."""
+    `lab run` wants: the others still run, the sick one fails its health check). `said`
+    hears one line per shared part (the adb server) and per device: what was started,
+    or that it was up already."""
+    tell = said or (lambda _line: None)
     devices = virtual_devices(inventory, only)
     folder = sim_dir()
     image = None
@@ -124,6 +129,16 @@ def up(
                 f"in {inventory.path}",
             )
         to_start.append((device, spec))
+    # the adb servers first, once each, before any device is attached: a device never
+    # starts one (several starting at once race, see lab/device/adb_server.py)
+    for address in sorted({d.adb_server(inventory.farm) for d in devices}):
+        server = AdbServer(address)
+        if server.ensure_running():
+            tell(f"adb server {address}: started (its log: {server.log})")
+        else:
+            tell(f"adb server {address}: running already")
+    if not to_start:
+        tell(f"every device was up already: {', '.join(d.id for d in devices)}")
     started: list[tuple[Device, subprocess.Popen]] = []
     for device, spec in to_start:
         shutil.rmtree(folder / device.id, ignore_errors=True)  # a fresh device every start
@@ -154,8 +169,14 @@ def up(
             [d for d in devices if d.id not in problems],
         )
         problems.update({device_id: problem for device_id, problem in found if problem})
+    for device, _ in started:
+        why = problems.get(device.id)
+        tell(f"{device.id}: {'started' if not why else 'did not start: ' + why}")
     # the parts of the bench facing these devices (their NFC readers)
-    parts.up(inventory, [d.id for d in devices if d.id not in problems])
+    parts.up(inventory, [d.id for d in devices if d.id not in problems], said=tell)
+    for part in inventory.peripherals:
+        if part.virtual and part.faces in problems:
+            tell(f"{part.id}: not started: the {part.faces} it faces did not come up")
     if problems and strict:
         raise LabError(
             "\n".join(problems[d] for d in sorted(problems)),
@@ -248,6 +269,37 @@ def down(
             (sim_dir() / leftover).unlink(missing_ok=True)
         stopped.append(device_id)
     return stopped
+
+
+def adb_servers(inventory: Inventory | None, only: list[str] | None = None) -> set[str]:
+    """The adb servers the virtual devices (of `inventory`, or every one running) use."""
+    if inventory is None:
+        return {"127.0.0.1:5037"} | {
+            str(r.get("adb_server")) for r in read_sim_records().values() if r.get("adb_server")
+        }
+    return {d.adb_server(inventory.farm) for d in virtual_devices(inventory, only)}
+
+
+def release_adb_servers(addresses: set[str]) -> list[str]:
+    """After the devices are down: each local adb server the lab started and that serves
+    no device any more is stopped; any other is left, and said why and how to stop it."""
+    said = []
+    for address in sorted(addresses):
+        server = AdbServer(address)
+        if not server.is_local or not server.reachable():
+            continue
+        attached = server.states()
+        if server.started_by_lab() and not attached:
+            server.stop()
+            said.append(f"adb server {address}: stopped (the lab started it)")
+        else:
+            why = (f"it still serves {', '.join(sorted(attached))}" if attached
+                   else "the lab did not start it")  # fmt: skip
+            said.append(
+                f"adb server {address}: left running ({why}); stop it with "
+                f"`{adb_binary()} -P {server.port} kill-server`"
+            )
+    return said
 
 
 def _server_of(inventory: Inventory | None, device_id: str) -> str:

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,12 +47,21 @@ def _alive(part_id: str) -> dict | None:
     return record if record and same_process(record.get("identity")) else None
 
 
-def up(inventory: Inventory, devices: list[str], timeout: float = 10.0) -> list[PartStatus]:
-    """The virtual parts facing `devices`, started when down."""
+def up(
+    inventory: Inventory,
+    devices: list[str],
+    timeout: float = 10.0,
+    said: Callable[[str], None] | None = None,
+) -> list[PartStatus]:
+    """The virtual parts facing `devices`, started when down; `said` hears a line each."""
+    tell = said or (lambda _line: None)
     folder = parts_dir()
     started = []
     for part in inventory.peripherals:
-        if not part.virtual or part.faces not in devices or _alive(part.id):
+        if not part.virtual or part.faces not in devices:
+            continue
+        if _alive(part.id):
+            tell(f"{part.id}: running already (beside {part.faces})")
             continue
         spec = {
             "id": part.id,
@@ -81,6 +91,7 @@ def up(inventory: Inventory, devices: list[str], timeout: float = 10.0) -> list[
                     hint=f"see {folder / (part_id + '.log')}",
                 )
             time.sleep(0.05)
+        tell(f"{part_id}: started")
     return status(inventory)
 
 
