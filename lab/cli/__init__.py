@@ -40,8 +40,9 @@ def main() -> None:
         cli.main(standalone_mode=False)
     except LabError as exc:
         fail(str(exc), exc.exit_code)
-    except click.exceptions.Abort:
-        fail("aborted", 130)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        # no traceback: what was started stays as `lab sim status` / `lab services status` show
+        fail("interrupted (Ctrl-C)", 130)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)

@@ -18,9 +18,10 @@ from lab.farm.leases import open_store
 from lab.farm.redis_target import redis_target
 from lab.farm.remote import with_exported
 from lab.inventory import DEVICE_CLASSES, Inventory, is_loopback, load_inventory
+from lab.inventory.suggest import did_you_mean
 from lab.report.html import generate
 from lab.report.summary import STATUSES, summarize
-from lab.run.runner import RunPlan, exit_code, run_pytest
+from lab.run.runner import INTERRUPTED, Interrupted, RunPlan, exit_code, run_pytest
 
 _STYLE = {"passed": "green", "failed": "red", "broken": "yellow", "skipped": "dim"}
 
@@ -77,6 +78,7 @@ def run(
     own = {d.id for d in inventory.devices}  # exported ones run on their own hosts
     store = open_store(inventory.farm.lease_store, inventory.base_dir)
     farm = with_exported(inventory, store, said=warn)
+    _known_ids(farm, devices)  # before anything starts: a typo costs no farm start-up
     chosen = farm.select(device_class=device_class, ids=list(devices) or None)
     if not chosen:
         raise LabError("no device matches --device/--device-class in " + str(inventory.path))
@@ -102,16 +104,34 @@ def run(
         extra=extra,
         run_id=f"{socket.gethostname()}-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}",
     )
-    code = exit_code(run_pytest(plan, Path.cwd()), plan.results)
+    try:
+        code = exit_code(run_pytest(plan, Path.cwd()), plan.results)
+        partial = False
+    except Interrupted:
+        code, partial = INTERRUPTED, True
+        stderr.print("[yellow]interrupted:[/] the report shows the tests that ended before")
     _summary(plan.results)
-    stdout.print(f"JUnit XML: {plan.junit}")
+    if plan.junit.exists():
+        stdout.print(f"JUnit XML: {plan.junit}")
     if any(plan.results.glob("*-result.json")):
+        name = "TOS+ Device Lab (PARTIAL: interrupted)" if partial else "TOS+ Device Lab"
         with stdout.status("generating the Allure report..."):
             index = generate(
-                plan.results, plan.report_dir / "allure-report", single_file=single_file
+                plan.results, plan.report_dir / "allure-report", name=name, single_file=single_file
             )
-        stdout.print(f"[bold]Allure report:[/] {index}")
+        stdout.print(f"[bold]Allure report{' (partial)' if partial else ''}:[/] {index}")
     raise SystemExit(code)
+
+
+def _known_ids(farm: Inventory, devices: tuple[str, ...]) -> None:
+    known = [d.id for d in farm.devices]
+    unknown = [d for d in devices if d not in known]
+    if unknown:
+        first = unknown[0]
+        raise LabError(
+            f"--device {', '.join(unknown)}: not in {farm.path}{did_you_mean(first, known)}",
+            hint=f"its devices: {', '.join(known)}",
+        )
 
 
 def _start_store(inventory: Inventory) -> None:

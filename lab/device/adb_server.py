@@ -88,9 +88,12 @@ class AdbServer:
                 return False  # another process started it while we waited
             with open(self.log, "ab") as out:
                 try:
+                    # a session of its own: a Ctrl-C in the terminal that started it (lab
+                    # run's, say) must not take the farm's adb server down with the run
                     done = subprocess.run(
                         [adb_binary(), "-P", str(self.port), "start-server"],
                         stdout=out, stderr=out, stdin=subprocess.DEVNULL, timeout=30, check=False,
+                        start_new_session=True,
                     )  # fmt: skip
                 except subprocess.TimeoutExpired:
                     done = None
@@ -148,7 +151,11 @@ class AdbServer:
         return self.adb("disconnect", serial, timeout=self.timeout + 5).strip()
 
     def adb(self, *args: str, timeout: float = 30.0) -> str:
-        """Run the adb CLI against this server; output on success, LabError otherwise."""
+        """Run the adb CLI against this server; output on success, LabError otherwise. A
+        local server that is down is started first, the lab's way (the CLI would start
+        one of its own, unlocked, printing its start-up in the middle of a run)."""
+        if self.is_local and args[:1] not in (("start-server",), ("kill-server",)):
+            self.ensure_running()
         # adb refuses to start a server when given -H, even for 127.0.0.1
         where = ["-P", str(self.port)] if self.is_local else ["-H", self.host, "-P", str(self.port)]
         command = [adb_binary(), *where, *args]

@@ -20,7 +20,7 @@ from lab.device.dut import Dut
 from lab.device.errors import DeviceUnavailable
 from lab.errors import Category, LabError
 from lab.inventory import Device, Inventory
-from lab.plugin import record
+from lab.plugin import record, timeout
 from lab.plugin.artifacts import Attach
 from lab.plugin.devices import POOL, SPANS, dut, duts
 from lab.plugin.outcomes import label_failure
@@ -121,6 +121,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     redacting_logger.install(config)
     config.pluginmanager.register(ReportRedaction(), "tos-lab-redaction")
+    config.pluginmanager.register(timeout, "tos-lab-timeout")
     config.addinivalue_line("markers", "device_class(*classes): run only on these device classes")
     config.addinivalue_line(
         "markers",
@@ -148,7 +149,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "dut" in metafunc.fixturenames:
         session = lab_session(metafunc.config)
-        need = need_of(list(metafunc.definition.iter_markers()))
+        need = need_of(list(metafunc.definition.iter_markers()), metafunc.definition.name)
         found = matching(session.devices, need)
         if found and metafunc.config.getoption("--shard"):
             pool = POOL + ",".join(d.id for d in found)

@@ -6,7 +6,14 @@ from dataclasses import dataclass
 
 import pytest
 
-from lab.inventory import Device
+from lab.inventory import CAPABILITIES, DEVICE_CLASSES, Device
+from lab.inventory.suggest import did_you_mean
+
+
+class UnknownName(pytest.Collector.CollectError):
+    """A marker names a class or capability the lab does not know: a typo would otherwise
+    skip the test quietly ("no device with ...") on every farm. A collection error, as the
+    inventory refuses the same words."""
 
 
 @dataclass(frozen=True)
@@ -28,7 +35,8 @@ class Need:
         return " with ".join(parts) or "any device"
 
 
-def need_of(markers: list[pytest.Mark]) -> Need:
+def need_of(markers: list[pytest.Mark], where: str = "marker") -> Need:
+    """What the markers of a test (`where`: its name, for errors) ask of its device."""
     classes: tuple[str, ...] = ()
     capabilities: list[str] = []
     for mark in markers:
@@ -36,7 +44,24 @@ def need_of(markers: list[pytest.Mark]) -> Need:
             classes = tuple(mark.args)
         elif mark.name == "requires":
             capabilities += list(mark.args)
-    return Need(classes, tuple(dict.fromkeys(capabilities)))
+    return checked(Need(classes, tuple(dict.fromkeys(capabilities))), where)
+
+
+def checked(need: Need, where: str) -> Need:
+    """`need`, once every class and capability it names is one the lab knows."""
+    for name in need.classes:
+        if name not in DEVICE_CLASSES:
+            raise UnknownName(
+                f"{where}: unknown device class {name!r}{did_you_mean(name, DEVICE_CLASSES)}; "
+                f"the classes are {', '.join(DEVICE_CLASSES)}"
+            )
+    for name in need.capabilities:
+        if name not in CAPABILITIES:
+            raise UnknownName(
+                f"{where}: unknown capability {name!r}{did_you_mean(name, CAPABILITIES)}; "
+                "the capabilities are listed in docs/INVENTORY.md"
+            )
+    return need
 
 
 def matching(devices: list[Device], need: Need) -> list[Device]:
@@ -57,7 +82,8 @@ def role_need(wanted: str) -> Need:
     """What a role of `devices(...)` asks for: `phone:gamepad,camera` is class phone with
     capabilities gamepad and camera."""
     device_class, _, caps = wanted.partition(":")
-    return Need((device_class,), tuple(c.strip() for c in caps.split(",") if c.strip()))
+    need = Need((device_class,), tuple(c.strip() for c in caps.split(",") if c.strip()))
+    return checked(need, f"devices(... {wanted!r})")
 
 
 def assign_roles(devices: list[Device], roles: dict[str, str]) -> dict[str, Device] | None:
