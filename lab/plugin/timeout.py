@@ -12,7 +12,7 @@ import threading
 
 import pytest
 
-MESSAGE = "Timeout (>%ss): the test ran past its time; its stack is below"
+MESSAGE = "Timeout (>%ss): the test ran past its time"
 
 
 @pytest.hookimpl(tryfirst=True)
