@@ -11,7 +11,7 @@ setup:
 	@tools/bootstrap.sh
 
 run: setup
-	$(LAB) run suites/ -n 4
+	$(LAB) run tos -n 4
 
 lint: setup
 	$(BIN)/ruff check .

@@ -1,5 +1,5 @@
 """Certification wall time of one plan on one device vs two of the same model: the TOS+
-watch plan (fixtures/plans/tos-watch.yaml: smoke, payment, voice; 31 tests) on a bench
+watch plan (lab/tos/data/plans/tos-watch.yaml: smoke, payment, voice; 31 tests) on a bench
 farm of two TOS Watch W1 (each with its NFC reader), its own payment sandbox and store;
 `lab certify run` end to end (build read before and after, collection, the run sharded
 with --shard, bundle, signing). Aim: two take <= 0.6x the time of one."""
@@ -12,10 +12,11 @@ import time
 from pathlib import Path
 
 from bench.farm import LAB, service_farm
+from lab.certify.plan import find_plan
 from tests.shared_farm.pool import watch
 
 ROOT = Path(__file__).resolve().parents[1]
-PLAN = ROOT / "fixtures" / "plans" / "tos-watch.yaml"
+PLAN = find_plan("tos-watch")
 CAPABILITIES = (
     "touch, round_display, nfc, qr_pay, payment, microphone, speaker, voice, battery, console, wifi"
 )

@@ -44,7 +44,7 @@ def _ms(values: list[float]) -> str:
 def run() -> list[tuple[str, str]]:
     with tempfile.TemporaryDirectory(prefix="bench-voice-") as tmp:
         done = subprocess.run(
-            [LAB, "run", "suites/voice", "-n", "4", "--pytest-arg=--voice-set=full",
+            [LAB, "run", "tos/voice", "-n", "4", "--pytest-arg=--voice-set=full",
              "--pytest-arg=-kturn or impostors or metrics",
              "--pytest-arg", f"--lab-report-dir={tmp}"],
             cwd=ROOT, capture_output=True, text=True, timeout=3600,

@@ -1,7 +1,7 @@
-"""A certification plan (fixtures/plans/*.yaml): the modules (suites or files) that run
-for its device classes, exclusions with their reasons, and known failures, each scoped
-to a module or a test with a bug id, a reason and an expiry date. Its hash is what a
-result is bound to: a plan edited during a run cannot give a PASS."""
+"""A certification plan (the kit's: lab/tos/data/plans/*.yaml): the modules (suites or
+files) that run for its device classes, exclusions with their reasons, and known
+failures, each scoped to a module or a test with a bug id, a reason and an expiry date.
+Its hash is what a result is bound to: a plan edited during a run cannot give a PASS."""
 
 from __future__ import annotations
 
@@ -13,20 +13,8 @@ from pathlib import Path
 import yaml
 
 from lab.errors import LabError
-
-
-def in_scope(path: str, nodeid: str, scope: str) -> bool:
-    """Whether `scope` (a directory, a file, or a test, without or with its parameters;
-    relative to the working directory) takes in the test `nodeid` whose file is `path`
-    (absolute: pytest's node ids are relative to a rootdir that depends on the paths)."""
-    node_file, node_rest = Path(path).resolve(), nodeid.partition("::")[2]
-    file, _, scope_rest = scope.partition("::")
-    scope_file = Path(file).resolve()
-    if not scope_rest:
-        return node_file == scope_file or scope_file in node_file.parents
-    return node_file == scope_file and (
-        node_rest == scope_rest or node_rest.startswith((scope_rest + "[", scope_rest + "::"))
-    )
+from lab.tos import data
+from lab.tos.paths import in_scope
 
 
 def owner(modules: tuple[str, ...], path: str, nodeid: str) -> str:
@@ -71,6 +59,19 @@ class Plan:
         return next(found, None)
 
 
+def find_plan(name: str) -> Path:
+    """A plan file by its path, or one of the kit's by its name (`tos-watch`)."""
+    given = Path(name)
+    if given.is_file():
+        return given
+    kit = data.PLANS / f"{name}.yaml"
+    if "/" not in name and kit.is_file():
+        return kit
+    known = ", ".join(sorted(p.stem for p in data.PLANS.glob("*.yaml")))
+    raise LabError(f"no plan {name}: neither a file nor one of the kit's ({known})",
+                   hint="`lab certify plans` lists the kit's")  # fmt: skip
+
+
 def plan_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -81,7 +82,7 @@ def load_plan(path: Path) -> Plan:
         data = yaml.safe_load(raw)
     except (OSError, yaml.YAMLError) as exc:
         raise LabError(f"{path}: cannot read the plan: {exc}",
-                       hint="plans live in fixtures/plans/*.yaml") from None  # fmt: skip
+                       hint="the kit's plans: lab certify plans") from None  # fmt: skip
     if not isinstance(data, dict):
         raise LabError(f"{path}: expected a mapping (name, classes, modules, ...)")
     for key in ("name", "classes", "modules", "definition"):

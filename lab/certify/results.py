@@ -12,6 +12,7 @@ from pathlib import Path
 
 from lab.certify.definition import Definition
 from lab.certify.plan import Plan
+from lab.tos.paths import shorten
 
 
 @dataclass
@@ -34,6 +35,9 @@ class CaseResult:
 def canonical(path: str, pytest_nodeid: str) -> str:
     """A test's id that does not depend on pytest's rootdir (which follows the paths
     given): its file relative to the working directory when inside it, else absolute."""
+    kit = shorten(path)
+    if kit is not None:  # the installed kit's: the same id wherever the lab is installed
+        return f"{kit}::{pytest_nodeid.partition('::')[2]}"
     file = Path(path).resolve()
     if file.is_relative_to(Path.cwd().resolve()):
         file = file.relative_to(Path.cwd().resolve())

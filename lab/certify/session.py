@@ -30,6 +30,7 @@ from lab.device.dut import Dut
 from lab.errors import LabError
 from lab.inventory import Inventory
 from lab.run.runner import RunPlan, run_pytest
+from lab.tos.paths import resolve
 
 PROPS = ("ro.build.fingerprint", "ro.product.brand", "ro.product.model", "ro.product.device",
          "ro.build.version.release", "ro.build.version.sdk", "ro.build.id")  # fmt: skip
@@ -149,12 +150,14 @@ def run_session(
 def _run_plan(
     inventory: Inventory, plan: Plan, ids: list[str], folder: Path, only: list[str] | None
 ) -> RunPlan:
-    deselect = [a for e in plan.exclude for a in ("--deselect", e.scope)]
+    # by scope, as plans name tests (`tos/...` or a path): pytest's --deselect would need
+    # node ids relative to a rootdir that follows the paths given
+    deselect = [a for e in plan.exclude for a in ("--lab-exclude", e.scope)]
     # the tests' lengths differ (voice turns run in real time): idle workers take work
     # from busy ones rather than wait on their first batch
     steal = ("--dist", "worksteal") if len(ids) > 1 else ()
     return RunPlan(
-        paths=tuple(only) if only is not None else plan.modules,
+        paths=tuple(resolve(p) for p in (only if only is not None else plan.modules)),
         inventory=str(inventory.path),
         report_dir=folder / "run",
         workers=len(ids),

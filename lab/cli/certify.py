@@ -1,4 +1,4 @@
-"""`lab certify run | retry | list | keygen | verify | coverage`: TOS+ certification."""
+"""`lab certify run | retry | list | plans | keygen | verify | coverage`: TOS+ certification."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from pathlib import Path
 import click
 
 from lab.cli.output import stdout
+from lab.tos import data
 
 DEFAULT_KEY = Path("reports/certification/keys/lab-cert.key")
+DEFINITION = data.DEFINITION
 OUT = Path("reports/certification")
 EXIT = {"PASS": 0, "FAIL": 1}
 
@@ -35,17 +37,20 @@ def _report(folder: Path, session: dict) -> None:
 
 
 @certify.command("run")
-@click.option("--plan", "plan_path", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--plan", "plan_name", required=True, metavar="PLAN",
+              help="A plan file, or one of the kit's by name (`lab certify plans`).")  # fmt: skip
 @click.option("--device", "devices", multiple=True, required=True, help="Repeat for more "
               "devices of the same model: the tests are shared out as they free up.")  # fmt: skip
 @click.option("--inventory", default="device_inventory.yaml", show_default=True)
 @click.option("--key", "key_path", default=DEFAULT_KEY, show_default=True, type=Path)
 @click.option("--out", default=OUT, show_default=True, type=Path)
-def run_(plan_path: Path, devices: tuple[str, ...], inventory: str, key_path: Path, out: Path):
+def run_(plan_name: str, devices: tuple[str, ...], inventory: str, key_path: Path, out: Path):
     """Run PLAN on the devices; exit 0 on PASS, 1 on FAIL."""
+    from lab.certify.plan import find_plan
     from lab.certify.session import run_session
     from lab.inventory import load_inventory
 
+    plan_path = find_plan(plan_name)
     folder, session = run_session(load_inventory(inventory), plan_path, list(devices),
                                   key_path, out)  # fmt: skip
     _report(folder, session)
@@ -106,6 +111,13 @@ def list_(out: Path, trusted: Path) -> None:
 
 
 @certify.command()
+def plans() -> None:
+    """The kit's certification plans (give their name to --plan)."""
+    for path in sorted(data.PLANS.glob("*.yaml")):
+        stdout.print(f"{path.stem}  ({path})", markup=False)
+
+
+@certify.command()
 @click.option("--key", "key_path", default=DEFAULT_KEY, show_default=True, type=Path)
 def keygen(key_path: Path) -> None:
     """Make an Ed25519 signing key (PEM, 0600) and its .pub beside it."""
@@ -154,19 +166,16 @@ def verify(bundle: Path, trusted: tuple[Path, ...]) -> None:
 
 
 @certify.command()
-@click.option(
-    "--definition",
-    "definition_path",
-    type=Path,
-    default=Path("fixtures/certification/tos-cdd.yaml"),
-    show_default=True,
-)
+@click.option("--definition", "definition_path", type=Path, default=DEFINITION,
+              help="The compatibility definition (default: the kit's TOS+ CDD).")  # fmt: skip
 @click.argument("paths", nargs=-1)
 def coverage(definition_path: Path, paths: tuple[str, ...]) -> None:
-    """Requirements no test names (exit 1 when a MUST of a certified class has none)."""
+    """Requirements no test names in PATHS (default: the kit's suites, `tos`); exit 1 when
+    a MUST of a certified class has none."""
     from lab.certify.coverage import uncovered
+    from lab.tos.paths import resolve
 
-    missing = uncovered(definition_path, list(paths) or ["suites"])
+    missing = uncovered(definition_path, [resolve(p) for p in paths or ("tos",)])
     for requirement in missing:
         certified = "certified " if requirement.certified else ""
         stdout.print(f"{requirement.strength} {requirement.id} ({certified}"

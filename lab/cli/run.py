@@ -22,6 +22,7 @@ from lab.inventory.suggest import did_you_mean
 from lab.report.html import generate
 from lab.report.summary import STATUSES, summarize
 from lab.run.runner import INTERRUPTED, Interrupted, RunPlan, exit_code, run_pytest
+from lab.tos.paths import PREFIX, resolve
 
 _STYLE = {"passed": "green", "failed": "red", "broken": "yellow", "skipped": "dim"}
 
@@ -69,11 +70,15 @@ def run(
     extra: tuple[str, ...],
 ) -> None:
     """Run suites on the farm, then write the Allure report and JUnit XML (exit 1 if a test
-    failed: CI can gate on it)."""
+    failed: CI can gate on it). PATHS default to suites/ when the folder has one, else the
+    TOS+ kit's suites; `tos` and `tos/smoke` name the kit's wherever the lab is installed."""
     inventory = load_inventory(inventory_path)
+    paths = tuple(resolve(p) for p in paths or _default_paths())
     for path in paths:
-        if not Path(path).exists():
-            raise LabError(f"no such test path: {path}")
+        if not Path(path.partition("::")[0]).exists():
+            raise LabError(
+                f"no such test path: {path}", hint="the kit's suites: `tos`, `tos/smoke`, ..."
+            )
     _start_store(inventory)
     own = {d.id for d in inventory.devices}  # exported ones run on their own hosts
     store = open_store(inventory.farm.lease_store, inventory.base_dir)
@@ -93,7 +98,7 @@ def run(
                 stderr.print(f"[yellow]warning:[/] {row.problem}")
     _start_services(inventory)
     plan = RunPlan(
-        paths=paths or ("suites",),
+        paths=paths,
         inventory=inventory_path,
         report_dir=_report_dir(inventory, report_dir),
         workers=workers,
@@ -121,6 +126,11 @@ def run(
             )
         stdout.print(f"[bold]Allure report{' (partial)' if partial else ''}:[/] {index}")
     raise SystemExit(code)
+
+
+def _default_paths() -> tuple[str, ...]:
+    """A project's own suites/ when it has one; else the kit's."""
+    return ("suites",) if Path("suites").is_dir() else (PREFIX,)
 
 
 def _known_ids(farm: Inventory, devices: tuple[str, ...]) -> None:

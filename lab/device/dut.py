@@ -35,7 +35,7 @@ class Dut:
         self._ui: Ui | None = None
         self.services: dict[str, DeviceService] = {}
         # vision checks with the default golden folder; the factory configures its own
-        self.screen = ScreenChecks(self, GoldenStore(Path("fixtures/goldens")))
+        self.screen = ScreenChecks(self, GoldenStore(Path("goldens")))
 
     def __repr__(self) -> str:
         return f"<Dut {self.id} ({self.device_class}, {self.info.model})>"

@@ -31,19 +31,42 @@ from lab.plugin.retry import (
     pytest_report_teststatus,
     pytest_runtest_protocol,
 )
+from lab.plugin.scenarios import (
+    member,
+    pin,
+    rig,
+    sandbox,
+    shelf,
+    shop,
+    signing_keys,
+    store,
+    studio,
+    wallet,
+)
 from lab.plugin.selection import assign_roles, matching, need_of, why_none
 from lab.plugin.session import SESSION_KEY, lab_session
 from lab.report import redacting_logger
 from lab.report.categories import LABEL
 from lab.report.environment import write_environment
+from lab.tos.paths import in_scope
 
 __all__ = [
     "attach",
     "dut",
     "duts",
     "lab_inventory",
+    "member",
+    "pin",
     "pytest_report_teststatus",
     "pytest_runtest_protocol",
+    "rig",
+    "sandbox",
+    "shelf",
+    "shop",
+    "signing_keys",
+    "store",
+    "studio",
+    "wallet",
 ]
 
 
@@ -82,8 +105,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--goldens",
-        default="fixtures/goldens",
-        help="golden screens folder, from the rootdir (default: %(default)s)",
+        default=None,
+        help="the folder goldens are recorded in and read from first (default: goldens/ "
+        "beside the inventory); the TOS+ kit's own are read after it",
     )
     group.addoption(
         "--voice-set",
@@ -111,6 +135,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "names its runs; the dashboard shows them)",
     )
     group.addoption(
+        "--lab-exclude",
+        action="append",
+        default=[],
+        metavar="SCOPE",
+        help="leave out the tests of SCOPE (a folder, a file or a test; `tos/...` for the "
+        "kit's): a certification plan's exclusions",
+    )
+    group.addoption(
         "--update-goldens",
         action="store_true",
         help="record goldens instead of comparing; lists what changed for review",
@@ -131,7 +163,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "requirement(*ids): the compatibility requirements this test verifies "
-        "(fixtures/certification/)",
+        "(the TOS+ definition: lab/tos/data/certification/)",
     )
     record.configure(config)
     run_id = config.getoption("--lab-run-id")
@@ -192,6 +224,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Group each device's tests for `-n N --dist loadgroup`: a worker then keeps a device,
     and N workers run N devices at once."""
     record.collected(items)
+    excluded = config.getoption("--lab-exclude")
+    if excluded:
+        dropped = [i for i in items if any(in_scope(str(i.path), i.nodeid, s) for s in excluded)]
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+            items[:] = [i for i in items if i not in dropped]
     for item in items:
         callspec = getattr(item, "callspec", None)
         if callspec is None:

@@ -20,6 +20,7 @@ from lab.plugin.labels import label_test
 from lab.plugin.readiness import ready, take_free, usable_of
 from lab.plugin.retry import ELSEWHERE
 from lab.plugin.session import LabSession, lab_session
+from lab.tos import data
 
 SPANS = pytest.StashKey[list[Span]]()
 POOL = "pool:"  # a --shard test's parameter: the devices it may run on
@@ -37,13 +38,14 @@ def _open(
         )
     session.keeper.hold(lease)
     config = request.config
-    goldens = Path(config.getoption("--goldens"))
+    given = config.getoption("--goldens")
     dut = open_dut(
         session.inventory,
         device.id,
         log_dir=session.report_dir / "logs",
         timeout=session.device_timeout,
-        goldens=goldens if goldens.is_absolute() else config.rootpath / goldens,
+        goldens=Path(given).resolve() if given else None,  # None: beside the inventory
+        golden_fallbacks=(data.GOLDENS,),  # the TOS+ kit's suites' own
         update_goldens=config.getoption("--update-goldens"),
         changes_log=session.report_dir / "golden-changes.jsonl",
         attach=Attach().png,

@@ -1,5 +1,7 @@
-"""Golden screens on disk: fixtures/goldens/<class>/<model>/<name>.png, with an optional
-<name>.mask.png beside it (white = may differ, e.g. the clock)."""
+"""Golden screens on disk: <root>/<class>/<model>/<name>.png, with an optional
+<name>.mask.png beside it (white = may differ, e.g. the clock). A store reads from its
+root first, then from its fallbacks (a project's own goldens, then the TOS+ kit's), and
+records only into its root: the project's."""
 
 from __future__ import annotations
 
@@ -17,25 +19,34 @@ def _slug(text: str) -> str:
 
 
 class GoldenStore:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, fallbacks: tuple[Path, ...] = ()) -> None:
         self.root = root
+        self.fallbacks = fallbacks
 
     def path(self, device_class: str, model: str, name: str) -> Path:
-        return self.root / device_class / _slug(model) / f"{name}.png"
+        """Where the golden is recorded (in the root)."""
+        return self._in(self.root, device_class, model, name)
+
+    @staticmethod
+    def _in(root: Path, device_class: str, model: str, name: str) -> Path:
+        return root / device_class / _slug(model) / f"{name}.png"
 
     def load(
         self, device_class: str, model: str, name: str
     ) -> tuple[np.ndarray, np.ndarray | None]:
-        path = self.path(device_class, model, name)
-        image = cv2.imread(str(path), cv2.IMREAD_COLOR)
-        if image is None:
-            raise GoldenMissing(
-                f"no golden {name!r} for {device_class} {model!r} at {path}",
-                hint="record it with `lab run ... --pytest-arg=--update-goldens`, "
-                "review and commit the file",
-            )
-        mask = cv2.imread(str(path.with_suffix(".mask.png")), cv2.IMREAD_GRAYSCALE)
-        return image, mask
+        tried = []
+        for root in (self.root, *self.fallbacks):
+            path = self._in(root, device_class, model, name)
+            image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+            if image is not None:
+                mask = cv2.imread(str(path.with_suffix(".mask.png")), cv2.IMREAD_GRAYSCALE)
+                return image, mask
+            tried.append(str(path))
+        raise GoldenMissing(
+            f"no golden {name!r} for {device_class} {model!r} (looked at {', '.join(tried)})",
+            hint="record it with `lab run ... --pytest-arg=--update-goldens` (it goes to "
+            f"{self.path(device_class, model, name)}), review and commit the file",
+        )
 
     def save(
         self, device_class: str, model: str, name: str, image: np.ndarray, mask: np.ndarray | None

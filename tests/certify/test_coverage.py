@@ -1,22 +1,22 @@
 """Requirement coverage: every MUST requirement of a certified class is named by a test in
-suites/ (this test fails otherwise, and so `make test`); uncovered ones are listed, and a
+the kit's suites (this test fails otherwise, and so `make test`); uncovered ones are listed, and a
 test naming an id the definition lacks is an error."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
 from lab.certify.coverage import uncovered
 from lab.errors import LabError
+from lab.tos import data
+from lab.tos.paths import resolve
 
-ROOT = Path(__file__).resolve().parents[2]
-DEFINITION = ROOT / "fixtures" / "certification" / "tos-cdd.yaml"
+DEFINITION = data.DEFINITION
+SUITES = resolve("tos")
 
 
 def test_every_certified_must_requirement_has_a_test():
-    missing = uncovered(DEFINITION, [str(ROOT / "suites")])
+    missing = uncovered(DEFINITION, [SUITES])
     must = [f"{r.id}: {r.text}" for r in missing if r.strength == "MUST" and r.certified]
     assert not must, "MUST requirements no test names:\n" + "\n".join(must)
 
@@ -26,7 +26,7 @@ def test_uncovered_requirements_are_listed(tmp_path):
     definition.write_text(DEFINITION.read_text().replace(
         "requirements:\n", "requirements:\n  - {id: 9.9/W-0-1, section: '9.9', strength: MUST, "
         "classes: [watch], text: A new rule no test checks yet.}\n", 1))  # fmt: skip
-    missing = uncovered(definition, [str(ROOT / "suites")])
+    missing = uncovered(definition, [SUITES])
     assert [r.id for r in missing] == ["9.9/W-0-1"] and missing[0].certified
 
 

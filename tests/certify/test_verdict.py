@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from lab.certify.definition import Definition, Requirement, load_definition
-from lab.certify.plan import KnownFailure, Plan, load_plan
+from lab.certify.plan import KnownFailure, Plan, find_plan, load_plan
 from lab.certify.results import CaseResult, judge
 from lab.errors import LabError
 
@@ -70,10 +70,9 @@ def test_a_change_mid_run_is_never_pass():
 
 
 def test_the_shipped_definition_and_plan_load():
-    root = Path(__file__).resolve().parents[2]
-    watch_plan = load_plan(root / "fixtures" / "plans" / "tos-watch.yaml")
+    watch_plan = load_plan(find_plan("tos-watch"))  # the kit's, by its name
     definition = load_definition(watch_plan.definition)
-    assert definition.for_class("watch") and "suites/payment" in watch_plan.modules
+    assert definition.for_class("watch") and "tos/payment" in watch_plan.modules
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from tests.harness.runs import labels, results
 def test_the_multidevice_suite_passes(farm, sandbox_url, tmp_path):
     reports = tmp_path / "reports"
     done = farm.lab(
-        "run", "suites/multidevice", "-n", "2", "--inventory", str(farm.inventory),
+        "run", "tos/multidevice", "-n", "2", "--inventory", str(farm.inventory),
         "--device", "t-tv", "--device", "t-phone", "--device", "t-spare",
         "--report-dir", str(reports), check=False, timeout=600,
     )  # fmt: skip

@@ -21,7 +21,7 @@ def _smoke(farm, reports, devices, *extra: str) -> tuple[subprocess.CompletedPro
     started = time.monotonic()
     done = farm.lab(
         "run",
-        "suites/smoke",
+        "tos/smoke",
         "-n",
         "2",
         *args,

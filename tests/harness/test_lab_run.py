@@ -73,7 +73,7 @@ def test_three_devices_at_once_never_share_a_device(farm, tmp_path):
     devices = ["t-watch", "t-tv", "t-headset", "t-phone"]
     args = [a for d in devices for a in ("--device", d)]
     started = time.monotonic()
-    done = _run(farm, "suites/smoke", "-n", "3", *args, "--report-dir", str(reports))
+    done = _run(farm, "tos/smoke", "-n", "3", *args, "--report-dir", str(reports))
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr
     assert len(results(reports)) == 44  # 11 smoke tests on each of 4 devices
     log = Path(farm.inventory).parent / "reports" / ".leases" / "leases.jsonl"
@@ -219,14 +219,12 @@ def test_bad_paths_and_inventory_are_clear_errors(farm, tmp_path):
 
 def test_golden_check_passes_then_fails_as_vision_mismatch_on_a_black_screen(farm, tmp_path):
     reports = tmp_path / "reports"
-    done = _run(
-        farm, "suites/smoke", "-k", "golden", "--device", "t-tv", "--report-dir", str(reports)
-    )
+    done = _run(farm, "tos/smoke", "-k", "golden", "--device", "t-tv", "--report-dir", str(reports))
     assert done.returncode == 0, done.stdout[-2000:]
     farm.fault("t-tv", "black-screen", "--seconds", "30")
     try:
         done = _run(
-            farm, "suites/smoke", "-k", "golden", "--device", "t-tv", "--report-dir", str(reports)
+            farm, "tos/smoke", "-k", "golden", "--device", "t-tv", "--report-dir", str(reports)
         )
     finally:
         farm.fault("t-tv", "all", "--clear")

@@ -8,24 +8,20 @@ an API key."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-import yaml
-
+from lab.tos import data
 from tests.harness.runs import results
 
-ROOT = Path(__file__).resolve().parents[2]
-DATA = yaml.safe_load((ROOT / "fixtures" / "payment" / "test_data.yaml").read_text())
+DATA = data.payment()
 KEYS = re.compile(rb"(?:sk|wk)_test_[A-Za-z0-9_-]{16,}|ak_[A-Za-z0-9_-]{30,}")
 CANARY = """
 import allure
 import pytest
-import yaml
-from pathlib import Path
 
 from lab.redaction import register
+from lab.tos import data
 
-DATA = yaml.safe_load(Path("fixtures/payment/test_data.yaml").read_text())
+DATA = data.payment()
 PIN, CARD = DATA["pin"], DATA["card_number"]
 register(PIN, "PIN")
 
@@ -49,7 +45,7 @@ def test_the_payment_suite_passes_and_leaves_no_secret(farm, sandbox_url, tmp_pa
     canary.write_text(CANARY)
     reports = tmp_path / "reports"
     done = farm.lab(
-        "run", "suites/payment", str(canary), "-n", "2", "--inventory", str(farm.inventory),
+        "run", "tos/payment", str(canary), "-n", "2", "--inventory", str(farm.inventory),
         "--device", "t-watch", "--device", "t-phone",
         "--report-dir", str(reports),
         "-k", "not expires",  # the 60 s wait for a code to expire belongs to `make run`

@@ -153,7 +153,7 @@ def test_the_nfc_reader_beside_the_hosts_watch_answers_over_rfc2217(hosts, tmp_p
 
 def test_the_smoke_suite_runs_on_the_hosts_devices(hosts, tmp_path):
     reports = tmp_path / "reports"
-    done = hosts.lab(hosts.ctl, "run", "suites/smoke", "--inventory", str(hosts.inventory),
+    done = hosts.lab(hosts.ctl, "run", "tos/smoke", "--inventory", str(hosts.inventory),
                      "--device", "r-watch", "--device", "r-phone", "-n", "2",
                      "--report-dir", str(reports))  # fmt: skip
     found = results(reports)

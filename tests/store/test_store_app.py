@@ -1,7 +1,7 @@
 """The store app on virtual devices, driven like a user through uiautomator2: browse and
 search, install a free app, buy a paid one in the wallet, update, uninstall, refund; a
-download that survives a reboot. Device-agnostic checks live in suites/store/; these
-check the app's states one by one on the test farm."""
+download that survives a reboot. Device-agnostic checks live in the kit's suites
+(lab/tos/suites/store/); these check the app's states one by one on the test farm."""
 
 from __future__ import annotations
 
@@ -55,9 +55,10 @@ def shelf(store, make_apk):
 
 
 def test_buy_pay_in_the_wallet_update_and_refund(phone, store, sandbox, shelf, make_apk):
-    from lab.pay.wallet import provision
     from suites.payment.screens import enter_pin
     from suites.store import screens
+
+    from lab.pay.wallet import provision
 
     account = store.account(f"User {shelf['tag']}")
     join(phone, store, account)

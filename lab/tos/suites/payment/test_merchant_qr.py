@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from lab.rig import camera
-from suites.payment import screens
+from lab.tos.screens import payment as screens
 
 pytestmark = pytest.mark.requires("payment", "camera")
 

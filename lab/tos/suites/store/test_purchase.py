@@ -8,9 +8,9 @@ import time
 import allure
 import pytest
 
-from suites.payment.screens import enter_pin
-from suites.store import screens
-from suites.store.conftest import DATA
+from lab.tos import data
+from lab.tos.screens import store as screens
+from lab.tos.screens.payment import enter_pin
 
 pytestmark = [pytest.mark.requires("store", "payment"), pytest.mark.requirement("8.1/P-0-1")]
 PRICE = 25_000  # ¥250.00: above the wallet's ¥200 limit, so the PIN is asked
@@ -23,7 +23,7 @@ def buy(dut, package: str, attach) -> None:
         assert dut.ui.exists(timeout=10, resourceId="com.tos.wallet:id/confirm_amount_value")
         assert dut.ui.text(resourceId="com.tos.wallet:id/confirm_amount_value") == "¥250.00"
         dut.ui.tap(resourceId="com.tos.wallet:id/confirm")
-        enter_pin(dut, DATA["pin"])
+        enter_pin(dut, data.payment()["pin"])
         assert dut.ui.exists(timeout=15, text="Payment successful")
         screens.snap(dut, attach, "paid")
         dut.ui.tap(resourceId="com.tos.wallet:id/done")
@@ -58,7 +58,7 @@ def test_a_refund_revokes_the_entitlement(dut, member, wallet, shelf, attach, la
     assert package not in dut.adb.packages()
     assert package not in member.client().entitlements()
     sandbox = PaymentSandbox.of(lab_inventory)
-    assert sandbox.account(wallet.account)["balance"] == DATA["balance"]
+    assert sandbox.account(wallet.account)["balance"] == data.payment()["balance"]
     month = time.strftime("%Y-%m", time.gmtime())
     lines = [x for x in shelf.studio.statement(month)["lines"] if x["package"] == package]
     assert [(x["kind"], x["gross"], x["net"]) for x in lines] == [

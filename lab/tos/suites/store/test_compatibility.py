@@ -8,7 +8,7 @@ import pytest
 
 from lab.appstore.device import features
 from lab.device.errors import DeviceError
-from suites.store import screens
+from lab.tos.screens import store as screens
 
 pytestmark = pytest.mark.requires("store")
 CANDIDATES = (

@@ -10,9 +10,9 @@ import allure
 import pytest
 
 from lab.pay.wallet import configure
+from lab.tos.screens import payment as screens
+from lab.tos.turns import play
 from lab.voice.utterance import Utterance
-from suites.payment import screens
-from suites.voice.turns import play
 
 pytestmark = [
     pytest.mark.requires("voice", "microphone", "speaker", "payment"),

@@ -7,8 +7,8 @@ import allure
 import pytest
 
 from lab.cloud.http import ApiRefused
-from suites.payment import screens
-from suites.payment.conftest import DATA
+from lab.tos import data
+from lab.tos.screens import payment as screens
 
 pytestmark = [pytest.mark.requires("payment", "qr_pay"), pytest.mark.requirement("5.1/W-0-2")]
 
@@ -34,7 +34,7 @@ def test_the_pin_pays_above_the_limit(dut, wallet, shop, sandbox, pin, attach):
 def test_three_wrong_pins_lock_the_wallet(dut, wallet, shop, sandbox, attach):
     code = screens.show_code(dut, attach)
     charge = shop.micropay(code, amount=25_000, description="Coat")
-    wrong = DATA["wrong_pins"]
+    wrong = data.payment()["wrong_pins"]
     screens.enter_pin(dut, wrong[0])
     with allure.step("the device says how many tries are left"):
         assert dut.ui.exists(

@@ -8,7 +8,7 @@ import allure
 import pytest
 
 from lab.assistant.turn import LISTEN, rid
-from suites.voice.turns import play, record, spoken_answer
+from lab.tos.turns import play, record, spoken_answer
 
 pytestmark = [
     pytest.mark.requires("voice", "microphone", "speaker"),

@@ -2,7 +2,7 @@
 run before this file: a device's tests share one worker, in file order), with a stream of
 speech without the wake phrase for false accepts per 24 h: a table and a plot in the
 report, the figures as JSON for `make bench`, and the thresholds judged where there are
-enough samples (fixtures/voice/thresholds.yaml)."""
+enough samples (the kit's data/voice/thresholds.yaml)."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ import time
 import allure
 import pytest
 
-from suites.payment import screens
+from lab.tos.screens import payment as screens
 
 pytestmark = [pytest.mark.requires("payment", "qr_pay"), pytest.mark.requirement("5.4/W-0-1")]
 

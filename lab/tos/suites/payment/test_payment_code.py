@@ -10,7 +10,7 @@ import allure
 import pytest
 
 from lab.cloud.http import ApiRefused
-from suites.payment import screens
+from lab.tos.screens import payment as screens
 
 pytestmark = [pytest.mark.requires("payment", "qr_pay"), pytest.mark.requirement("5.1/W-0-1")]
 

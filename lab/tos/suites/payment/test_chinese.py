@@ -5,15 +5,10 @@ from __future__ import annotations
 import allure
 import pytest
 
-from suites.payment import screens
+from lab.tos.screens import payment as screens
+from lab.tos.screens.settings import set_language
 
 pytestmark = [pytest.mark.requires("payment", "qr_pay"), pytest.mark.requirement("5.5/W-1-1")]
-
-
-def set_language(dut, code: str) -> None:
-    with allure.step(f"Settings > Language > {code}"):
-        dut.shell(["am", "start", "-n", "com.tos.settings/.Language"], check=True)
-        dut.ui.tap(resourceId=f"com.tos.settings:id/lang_{code}")
 
 
 @allure.title("支付成功: the banner in Chinese")

@@ -6,9 +6,9 @@ from __future__ import annotations
 import allure
 import pytest
 
+from lab.tos.screens.settings import set_language
+from lab.tos.turns import play
 from lab.voice.utterance import Utterance
-from suites.payment.test_chinese import set_language
-from suites.voice.turns import play
 
 # the card is the same app on every class: one class with room for the text is enough
 pytestmark = [pytest.mark.requires("voice", "microphone", "speaker"),

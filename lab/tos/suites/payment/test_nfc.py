@@ -10,8 +10,8 @@ import pytest
 from lab.pay import terminal
 from lab.protocols import emv
 from lab.rig.nfc import NfcReader
-from suites.payment import screens
-from suites.payment.conftest import DATA
+from lab.tos import data
+from lab.tos.screens import payment as screens
 
 pytestmark = [pytest.mark.requires("payment", "nfc"), pytest.mark.requirement("5.2/W-0-1")]
 
@@ -35,8 +35,8 @@ def test_a_tap_pays(dut, wallet, shop, sandbox, reader, attach):
         assert read.cryptogram_type == 0x80  # an ARQC: the issuer decides online
         tags = emv.decode(read.icc_data)
         assert (
-            DATA["card_number"] not in str(tags)
-            and DATA["card_number"][-4:] not in tags["5A"].hex()
+            data.payment()["card_number"] not in str(tags)
+            and data.payment()["card_number"][-4:] not in tags["5A"].hex()
         )
     with allure.step("the shop has the sandbox authorise it"):
         charge = shop.nfc_authorize(1800, read.icc_data, "Tea")

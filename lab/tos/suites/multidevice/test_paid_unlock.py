@@ -11,9 +11,9 @@ from lab.cloud.payment import PaymentSandbox
 from lab.gamepad.board import rid
 from lab.gamepad.pairing import hold_up_to
 from lab.gamepad.shop import sell_pro
-from lab.pay.wallet import provision
-from suites.payment import screens
-from suites.payment.conftest import DATA
+from lab.tos import data
+from lab.tos.scenarios import fresh_wallet
+from lab.tos.screens import payment as screens
 
 pytestmark = pytest.mark.devices(pad="phone:gamepad,payment,camera", screen="tv:game_host")
 PRICE = 600
@@ -27,8 +27,7 @@ def test_pro_is_unlocked_by_paying_the_tvs_qr(game, lab_inventory, attach):
     with allure.step(f"{screen.id}'s game sells Pro for ¥6.00 through the sandbox"):
         sell_pro(screen, arcade, sandbox.url, PRICE)
     with allure.step(f"a wallet on {pad.id}"):
-        wallet = provision(pad, sandbox, DATA["pin"], DATA["card_number"], DATA["balance"],
-                           DATA["pin_limit"])  # fmt: skip
+        wallet = fresh_wallet(pad, sandbox)
     screen.shell(["am", "start", "-n", "com.tos.arcade/.Game"], check=True)
     with allure.step("Unlock Pro on the TV: its order's QR code comes up"):
         screen.ui.tap(resourceId=rid("unlock"))
@@ -48,4 +47,4 @@ def test_pro_is_unlocked_by_paying_the_tvs_qr(game, lab_inventory, attach):
         attach.png(f"{screen.id}: Pro unlocked", screen.screenshot_png())
         assert not screen.ui.exists(resourceId=rid("unlock")), "still offered for sale"
     assert sandbox.account(arcade.account)["balance"] == PRICE
-    assert sandbox.account(wallet.account)["balance"] == DATA["balance"] - PRICE
+    assert sandbox.account(wallet.account)["balance"] == data.payment()["balance"] - PRICE

@@ -12,7 +12,7 @@ import pytest
 
 from lab.cloud.http import ApiRefused
 from lab.device.errors import DeviceError
-from suites.store import screens
+from lab.tos.screens import store as screens
 
 pytestmark = pytest.mark.requires("store")
 

@@ -1,19 +1,17 @@
-"""The voice suite's parts: the utterances and thresholds (fixtures/voice/), the audio rig
-beside the device, each device's plan for the chosen set (--voice-set short|full), and the
-figures its turns add up to (per device, summed by test_zz_metrics.py)."""
+"""The voice suite's parts: the utterances and thresholds (the kit's data/voice/), each
+device's plan for the chosen set (--voice-set short|full), and the figures its turns add
+up to (per device, summed by test_zz_metrics.py). The audio rig beside the device is the
+plugin's `rig` fixture."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
 from lab.assistant.metrics import Figures, load_thresholds
 from lab.assistant.sets import VoiceData, load
-from lab.rig.audio import AudioRig
-from suites.payment.conftest import pin, sandbox, shop, wallet  # noqa: F401 (fixtures)
+from lab.tos import data
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "voice"
+FIXTURES = data.VOICE
 DATA = load(FIXTURES / "utterances.yaml")
 # each test of a set is one slot of a device's plan; every class has as many
 SLOTS = {name: len(DATA.plan(name, "watch").turns) for name in DATA.sets}
@@ -44,9 +42,3 @@ def thresholds():
 def voice_figures() -> dict[str, Figures]:
     """Per device, the trials of this session (a device's tests share one worker)."""
     return {}
-
-
-@pytest.fixture
-def rig(dut):
-    with AudioRig.beside(dut) as opened:
-        yield opened

@@ -5,7 +5,7 @@ from __future__ import annotations
 import allure
 import pytest
 
-from suites.voice.turns import play, record
+from lab.tos.turns import play, record
 
 pytestmark = [
     pytest.mark.requires("voice", "microphone", "speaker"),

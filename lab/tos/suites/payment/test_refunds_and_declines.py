@@ -6,8 +6,8 @@ from __future__ import annotations
 import allure
 import pytest
 
-from suites.payment import screens
-from suites.payment.conftest import wallet_with
+from lab.tos.scenarios import fresh_wallet
+from lab.tos.screens import payment as screens
 
 pytestmark = [pytest.mark.requires("payment", "qr_pay"), pytest.mark.requirement("5.3/W-0-1")]
 
@@ -36,7 +36,7 @@ def test_refunds_show_on_the_device(dut, wallet, shop, sandbox, attach):
 
 @allure.title("insufficient balance: declined, with the reason on the device")
 def test_a_decline_shows_its_reason(dut, sandbox, shop, attach):
-    poor = wallet_with(dut, sandbox, balance=1000)
+    poor = fresh_wallet(dut, sandbox, balance=1000)
     code = screens.show_code(dut, attach)
     charge = shop.micropay(code, amount=2000, description="Dinner")
     assert (charge["status"], charge["decline_reason"]) == ("declined", "insufficient_balance")
