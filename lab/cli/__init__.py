@@ -11,6 +11,7 @@ from lab.cli.apk import apk
 from lab.cli.certify import certify
 from lab.cli.devices import devices
 from lab.cli.farm import farm
+from lab.cli.init import init
 from lab.cli.output import fail
 from lab.cli.run import report, run
 from lab.cli.services import services
@@ -32,6 +33,7 @@ cli.add_command(services)
 cli.add_command(apk)
 cli.add_command(certify)
 cli.add_command(farm)
+cli.add_command(init)
 
 
 def main() -> None:

@@ -76,8 +76,8 @@ def load_yaml(file: Path) -> tuple[Any, SourceMap]:
     except FileNotFoundError:
         raise LabError(
             f"{file}: no such file",
-            hint="pass an existing inventory with --inventory PATH "
-            "(the default farm is device_inventory.yaml at the repository root)",
+            hint="pass one with --inventory PATH, or make a project here with `lab init` "
+            "(its device_inventory.yaml is the embedded virtual farm)",
         ) from None
     except IsADirectoryError:
         raise LabError(f"{file}: is a directory, expected a YAML file") from None
