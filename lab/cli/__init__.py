@@ -10,6 +10,7 @@ from lab import __version__
 from lab.cli.apk import apk
 from lab.cli.certify import certify
 from lab.cli.devices import devices
+from lab.cli.doctor import doctor
 from lab.cli.farm import farm
 from lab.cli.init import init
 from lab.cli.output import fail
@@ -34,6 +35,7 @@ cli.add_command(apk)
 cli.add_command(certify)
 cli.add_command(farm)
 cli.add_command(init)
+cli.add_command(doctor)
 
 
 def main() -> None:
