@@ -9,6 +9,7 @@ import click
 from lab import __version__
 from lab.cli.apk import apk
 from lab.cli.certify import certify
+from lab.cli.device import device
 from lab.cli.devices import devices
 from lab.cli.doctor import doctor
 from lab.cli.farm import farm
@@ -27,6 +28,7 @@ def cli() -> None:
 
 
 cli.add_command(devices)
+cli.add_command(device)
 cli.add_command(sim)
 cli.add_command(run)
 cli.add_command(report)

@@ -18,6 +18,7 @@ import json
 import os
 import socket
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -173,3 +174,10 @@ class AdbServer:
                 f"(exit {done.returncode}): {(done.stderr or done.stdout).strip()}"
             )
         return done.stdout
+
+
+def main() -> None:
+    """`adb` in the lab's environment (a console script): the adbutils wheel's own binary,
+    so an adb of another version never kills the farm's server (see the top)."""
+    binary = adb_binary()
+    os.execv(binary, [binary, *sys.argv[1:]])
