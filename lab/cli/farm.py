@@ -17,6 +17,7 @@ import click
 from rich.table import Table
 
 from lab.cli.devices import inventory_option
+from lab.cli.hold import hold
 from lab.cli.output import stderr, stdout, warn
 from lab.errors import LabError
 from lab.farm import redis_server
@@ -235,3 +236,6 @@ def export(inventory_path: str, advertise: str, name: str, console_port: int, si
             from lab.sim import supervisor
 
             supervisor.down(inventory, started)
+
+
+farm.add_command(hold)
