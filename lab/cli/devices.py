@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 from rich.table import Table
@@ -45,10 +46,23 @@ inventory_option = click.option(
     show_default=True,
     help="Seconds each probe may take.",
 )
+@click.option("--discover", is_flag=True,
+              help="List the adb devices the inventory lacks, as entries to paste.")  # fmt: skip
+@click.option("--write", "write_to", type=click.Path(dir_okay=False, path_type=Path),
+              help="With --discover: add them to this inventory (checked first).")  # fmt: skip
 def devices(
-    inventory_path: str, device_class: str | None, as_json: bool, connect: bool, timeout: float
+    inventory_path: str,
+    device_class: str | None,
+    as_json: bool,
+    connect: bool,
+    timeout: float,
+    discover: bool,
+    write_to: Path | None,
 ) -> None:
     """List the inventory's devices with their adb state and console."""
+    if discover or write_to:
+        _discover(inventory_path, write_to)
+        return
     inventory = load_inventory(inventory_path)
     store = open_store(inventory.farm.lease_store, inventory.base_dir)
     inventory = with_exported(inventory, store, said=warn)  # and those other hosts export
@@ -69,6 +83,32 @@ def devices(
         stdout.print(_table(inventory_path, statuses))
         for note in _notes(statuses):
             stdout.print(f"[dim]- {note}[/]")
+
+
+def _discover(inventory_path: str, write_to: Path | None) -> None:
+    from lab.farm.discover import ids_for, unknown_devices, with_entries
+
+    inventory = load_inventory(inventory_path)
+    found = unknown_devices(inventory)
+    if not found:
+        stdout.print(f"every device the adb server sees is in {inventory_path} already")
+        return
+    ids = ids_for(found, {d.id for d in inventory.devices})
+    entries = [device.entry(device_id) for device, device_id in zip(found, ids, strict=True)]
+    if write_to is None:
+        stdout.print(f"# {len(found)} device(s) the adb server sees and {inventory_path} lacks; "
+                     "review, then paste under `devices:`", markup=False)  # fmt: skip
+        for entry in entries:
+            stdout.print(entry, markup=False, soft_wrap=True)
+        return
+    before = write_to.read_text()
+    write_to.write_text(with_entries(before, entries))
+    try:
+        load_inventory(write_to)
+    except LabError:
+        write_to.write_text(before)  # nothing half-written stays
+        raise
+    stdout.print(f"added {', '.join(ids)} to {write_to} (review their capabilities)")
 
 
 def _table(title: str, statuses: list[DeviceStatus]) -> Table:
