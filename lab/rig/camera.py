@@ -23,6 +23,7 @@ class CameraUnsupported(LabError):
 
 def show(dut: Dut, image: np.ndarray, timeout: float = 10.0) -> None:
     """Put `image` (BGR) in front of `dut`'s camera until the next call."""
+    _has_camera(dut)
     with tempfile.TemporaryDirectory() as folder:
         local = Path(folder) / "scene.png"
         cv2.imwrite(str(local), image)
@@ -31,7 +32,16 @@ def show(dut: Dut, image: np.ndarray, timeout: float = 10.0) -> None:
 
 
 def clear(dut: Dut, timeout: float = 10.0) -> None:
+    _has_camera(dut)
     _broadcast(dut, "", timeout)
+
+
+def _has_camera(dut: Dut) -> None:
+    if not dut.info.has("camera"):
+        raise CameraUnsupported(
+            f"{dut.id}: has no camera (its inventory entry lists no `camera` capability)",
+            hint='mark the test @pytest.mark.requires("camera") so it runs where there is one',
+        )
 
 
 def _broadcast(dut: Dut, path: str, timeout: float) -> None:
