@@ -1,0 +1,1 @@
+"""The TOS+ voice assistant as a test meets it: turns, utterance sets, metrics."""

@@ -1,0 +1,1 @@
+"""The harness's handle on a device under test (adb, console, UI)."""

@@ -1,0 +1,164 @@
+"""The device under test: one handle over ADB, the console, the UI and the screen of an
+inventory device, built lazily so a test pays only for what it uses, with services
+(logcat, console log) that live as long as the handle and ride out a reboot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from lab.device.adb import Adb, Command, ShellResult
+from lab.device.console import Console
+from lab.device.errors import BadCapture, DeviceError
+from lab.device.screen import ScreenChecks
+from lab.device.services.base import DeviceService
+from lab.device.services.console_log import ConsoleLog
+from lab.device.services.logcat import LogcatService
+from lab.device.ui import Ui
+from lab.inventory import Device, Farm
+from lab.runtime import read_sim_records
+from lab.vision.goldens import GoldenStore
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+class Dut:
+    def __init__(self, device: Device, farm: Farm, log_dir: Path, timeout: float = 30.0) -> None:
+        self.info = device
+        self.id = device.id
+        self.device_class = device.device_class
+        self.log_dir = log_dir
+        self.adb = Adb(device.id, device.adb.serial, device.adb_server(farm), timeout=timeout)
+        self._console: Console | None = None
+        self._ui: Ui | None = None
+        self.services: dict[str, DeviceService] = {}
+        # vision checks with the default golden folder; the factory configures its own
+        self.screen = ScreenChecks(self, GoldenStore(Path("goldens")))
+
+    def __repr__(self) -> str:
+        return f"<Dut {self.id} ({self.device_class}, {self.info.model})>"
+
+    # -- parts
+    @property
+    def ui(self) -> Ui:
+        if self._ui is None:
+            self._ui = Ui(
+                self.id,
+                self.adb.client,
+                self.adb.serial,
+                (self.adb.host, self.adb.port),
+                self.adb.timeout,
+                touch=self.info.has("touch"),
+                find_image=lambda template, timeout: self.screen.wait_image(template, timeout),
+                before_operation=lambda operation: self.adb.before_operation(operation),
+            )
+        return self._ui
+
+    @property
+    def console(self) -> Console:
+        if self._console is None:
+            self._console = self.open_console()
+        return self._console
+
+    @property
+    def has_console(self) -> bool:
+        return self.info.console is not None
+
+    def open_console(self) -> Console:
+        if self.info.console is None:
+            raise DeviceError(self.id, "open console", "the inventory gives it no console")
+        url = self.info.console.url
+        if url == "pty":  # a virtual device: its pty is announced by `lab sim up`
+            record = read_sim_records().get(self.id)
+            if not record or not record.get("console"):
+                raise DeviceError(
+                    self.id,
+                    "open console",
+                    "the virtual device is not running",
+                    hint="start it with `lab sim up`",
+                )
+            url = str(record["console"])
+        return Console(
+            self.id,
+            url,
+            self.info.console.baud,
+            self.log_dir / f"{self.id}.console.log",
+            prompt=self.info.console.prompt,
+        )
+
+    # -- services
+    def start_services(self) -> None:
+        """Logcat, and the console log when the device has a console."""
+        self.services.setdefault("logcat", LogcatService(self.adb))
+        if self.has_console:
+            self.services.setdefault("console", ConsoleLog(lambda: self.console))
+        for service in self.services.values():
+            service.start()
+
+    def stop_services(self) -> None:
+        for service in self.services.values():
+            service.stop()
+
+    # -- convenience over adb
+    def shell(
+        self, command: Command, timeout: float | None = None, check: bool = False
+    ) -> ShellResult:
+        """A command line, or an argv list (quoted for the device's shell)."""
+        return self.adb.shell(command, timeout=timeout, check=check)
+
+    def getprop(self, name: str) -> str:
+        return self.adb.getprop(name)
+
+    def reboot(self, timeout: float = 120.0) -> None:
+        """Reboot and wait until it has booted; services pause and resume around it (no
+        logcat line is lost), the UI agent is started again on its next use."""
+        for service in self.services.values():
+            service.pause()
+        self._ui = None
+        try:
+            self.adb.reboot(timeout)
+        finally:
+            for service in self.services.values():
+                service.resume()
+
+    # -- the screen
+    def screenshot_png(self, timeout: float = 20.0) -> bytes:
+        """`screencap -p`, checked: a capture that is not a PNG of the display's size is an
+        error, never a black image standing in for it (adbutils' silent fallback)."""
+        data = self.adb.exec_out(["screencap", "-p"], timeout=timeout)
+        if not data.startswith(PNG_SIGNATURE):
+            raise BadCapture(self.id, "screenshot", f"not a PNG ({len(data)} bytes: {data[:60]!r})")
+        return data
+
+    def screenshot(self, timeout: float = 20.0) -> np.ndarray:
+        """The screen as a BGR image (OpenCV's order), the size of the display (turned
+        with the device when it is rotated)."""
+        data = self.screenshot_png(timeout)
+        image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+        if image is None:
+            raise BadCapture(self.id, "screenshot", "the PNG does not decode")
+        width, height = self.info.display.width, self.info.display.height
+        if image.shape[:2] not in ((height, width), (width, height)):
+            raise BadCapture(
+                self.id,
+                "screenshot",
+                f"{image.shape[1]}x{image.shape[0]} instead of the display's {width}x{height}",
+            )
+        return image
+
+    def hierarchy(self) -> str:
+        """The UI hierarchy XML (from the agent; through `uiautomator dump` if it is down)."""
+        try:
+            return self.ui.dump()
+        except DeviceError:
+            path = "/data/local/tmp/lab-dump.xml"
+            self.adb.shell(["uiautomator", "dump", path], timeout=20, check=True)
+            return self.adb.read_file(path, limit=16 << 20).decode(errors="replace")
+
+    def close(self) -> None:
+        self.stop_services()
+        if self._console is not None:
+            self._console.close()
+            self._console = None

@@ -1,0 +1,1 @@
+"""The farm: which devices are alive, who holds them, which are quarantined."""

@@ -1,0 +1,107 @@
+"""Leases: a device serves one test process at a time.
+
+Two stores keep the same books (the `LeaseStore` protocol): `file:DIR` for one host (flock:
+the kernel drops a lock when its process dies) and `redis://host:port/db` for several
+controllers on several hosts (a TTL kept alive by a heartbeat, so a dead controller's
+leases expire). Every lease carries a fencing token, larger than any earlier token of its
+device: a holder whose token is no longer the device's current one has lost the lease and
+must not act on the device (the harness checks before each device operation). Both stores
+also keep each device's health (lab.farm.health) and a log of every lease event, from which
+overlaps can be checked.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from lab.errors import Category, LabError
+from lab.farm.health import Health, HealthRecord
+
+
+class LeaseTimeout(LabError):
+    """No lease on the device in time: the farm is busy (lab infrastructure, not the test)."""
+
+
+class LeaseLost(LabError):
+    """This process no longer holds the device's lease (it expired, or another took it):
+    it must not act on the device."""
+
+    category = Category.LAB_INFRASTRUCTURE
+
+
+@dataclass(frozen=True)
+class Lease:
+    device_id: str
+    holder: str
+    pid: int
+    since: float
+    token: int = 0  # fencing: larger than every earlier lease's token on this device
+    purpose: str = ""  # what it is for: the test's id (the dashboard shows it)
+    # this process's monotonic clock when it asked for the lease it got (a TTL store):
+    # the TTL runs from a moment after that, so counting from it never overstays
+    granted: float = field(default=0.0, compare=False)
+
+
+class LeaseStore(Protocol):
+    ttl: float | None  # seconds a lease lives without a heartbeat; None: while its process
+
+    def acquire(self, device_id: str, holder: str, timeout: float, purpose: str = "") -> Lease: ...
+    def release(self, lease: Lease) -> None: ...
+    def holder(self, device_id: str) -> Lease | None: ...
+    def renew(self, lease: Lease) -> bool: ...  # False: the lease is no longer this one
+    def events(self) -> list[dict]: ...  # the lease log, oldest first
+    def health(self, device_id: str) -> HealthRecord: ...
+    def set_health(self, record: HealthRecord) -> None: ...
+    def health_history(self, device_id: str, limit: int = 20) -> list[HealthRecord]: ...
+    def mark(
+        self, device_id: str, state: Health, why: str, by: str, checked: bool = False
+    ) -> HealthRecord: ...  # an automatic change: never overrides a person's maintenance
+    def publish_run(self, run: dict) -> None: ...  # a run's progress (id, counts, state)
+    def runs(self, limit: int = 10) -> list[dict]: ...  # the latest runs, newest first
+    def register_host(self, host: dict, ttl: float) -> None: ...  # `lab farm export`'s
+    def unregister_host(self, name: str) -> None: ...
+    def hosts(self) -> list[dict]: ...  # exported hosts whose registration is alive
+
+
+def holder_name(worker: str = "") -> str:
+    """host:pid[:xdist worker], what a lease records as its holder."""
+    name = f"{socket.gethostname()}:{os.getpid()}"
+    return f"{name}:{worker}" if worker else name
+
+
+def open_store(url: str, root: Path) -> LeaseStore:
+    """The store an inventory's `farm.lease_store` names (relative paths from `root`)."""
+    if url.startswith("file:"):
+        from lab.farm.file_store import FileLeaseStore
+
+        folder = Path(url.removeprefix("file:"))
+        return FileLeaseStore(folder if folder.is_absolute() else root / folder)
+    if url.startswith(("redis://", "rediss://")):
+        from lab.farm.redis_store import RedisLeaseStore
+
+        return RedisLeaseStore(url, root=root)
+    raise LabError(f"lease store {url!r}: expected file:DIR or redis://host:port/db")
+
+
+def overlaps(events: list[dict] | Path) -> list[str]:
+    """Pairs of holders that held one device at the same time, read from a lease log (in
+    the store's order). A lease ends at its release, or when the store noticed that it
+    expired (Redis) or that its process had died holding it (`reclaim`, file store)."""
+    if isinstance(events, Path):
+        events = [json.loads(line) for line in events.read_text().splitlines()]
+    held: dict[str, str] = {}
+    problems = []
+    for entry in events:
+        device, holder = entry["device"], entry["holder"]
+        if entry["event"] == "acquire":
+            if device in held:
+                problems.append(f"{device}: {holder} acquired while {held[device]} held it")
+            held[device] = holder
+        elif entry["event"] in ("release", "expire", "reclaim") and held.get(device) == holder:
+            del held[device]
+    return problems

@@ -1,0 +1,1 @@
+"""Allure reporting: labels, environment, categories, HTML (Allure 3) and summaries."""

@@ -1,0 +1,1 @@
+"""Running suites: pytest with the lab plugin, then results, JUnit and the HTML report."""

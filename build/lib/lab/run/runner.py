@@ -1,0 +1,146 @@
+"""One lab run: pytest (with xdist when -n > 1) writing Allure results and JUnit XML."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from lab.errors import Category
+from lab.report.categories import category_of
+
+UNAVAILABLE = Category.DEVICE_UNAVAILABLE.value
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    paths: tuple[str, ...]
+    inventory: str
+    report_dir: Path
+    workers: int = 1
+    device_class: str | None = None
+    devices: tuple[str, ...] = ()
+    keyword: str | None = None
+    test_timeout: float = 300.0
+    extra: tuple[str, ...] = ()
+    run_id: str = ""  # its progress is published under this id (the dashboard)
+
+    @property
+    def results(self) -> Path:
+        return self.report_dir / "allure-results"
+
+    @property
+    def junit(self) -> Path:
+        return self.report_dir / "junit.xml"
+
+    def pytest_args(self) -> list[str]:
+        args = [
+            sys.executable,
+            "-m",
+            "pytest",
+            *self.paths,
+            "--inventory",
+            self.inventory,
+            "--lab-report-dir",
+            str(self.report_dir),
+            "--alluredir",
+            str(self.results),
+            "--clean-alluredir",
+            "--junitxml",
+            str(self.junit),
+            "--timeout",
+            str(self.test_timeout),  # rule 3: no test hangs the run
+            "-p",
+            "no:cacheprovider",
+            "-o",
+            "addopts=",  # a project's own addopts could fight the lab's (reports, workers)
+            "--strict-markers",  # ... so this one is given here: a misspelt marker is an error
+            "-ra",
+        ]
+        if self.workers > 1:
+            args += ["-n", str(self.workers), "--dist", "loadgroup"]
+        if self.device_class:
+            args += ["--device-class", self.device_class]
+        for device in self.devices:
+            args += ["--device", device]
+        if self.keyword:
+            args += ["-k", self.keyword]
+        if self.run_id:
+            args += ["--lab-run-id", self.run_id]
+        return args + list(self.extra)
+
+
+# `lab run`'s exit codes, documented in the README for CI
+ALL_PASSED, FAILED, USAGE, NOTHING_RAN = 0, 1, 2, 3
+INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it)
+
+
+def exit_code(pytest_code: int, results: Path) -> int:
+    """0 all passed; 1 tests failed or devices were unavailable; 2 a usage, inventory or
+    collection error; 3 nothing could run (no test, or no device able to run one)."""
+    if pytest_code in (2, 4):  # interrupted (collection errors included), usage error
+        return USAGE
+    ran = 0
+    for path in results.glob("*-result.json"):
+        try:
+            result = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        if result.get("status") in ("passed", "failed") or (
+            result.get("status") == "broken" and category_of(result) != UNAVAILABLE
+        ):
+            ran += 1
+    if pytest_code == 5 or ran == 0:
+        return NOTHING_RAN
+    return ALL_PASSED if pytest_code == 0 else FAILED
+
+
+class Interrupted(Exception):
+    """Ctrl-C stopped the run: pytest was let finish what it writes of an interrupted run
+    (the results so far, JUnit) before this is raised."""
+
+    def __init__(self, pytest_code: int | None) -> None:
+        super().__init__("interrupted")
+        self.pytest_code = pytest_code
+
+
+def run_pytest(plan: RunPlan, cwd: Path) -> int:
+    """pytest's exit code (0 all passed, 1 some failed, 5 nothing collected, ...).
+
+    pytest prints its own progress to the terminal as the run goes. It runs in a process
+    group of its own, which the lab owns: a Ctrl-C reaches the lab, which hands it on to
+    pytest, waits for pytest to write what it has (a second Ctrl-C stops it at once) and
+    raises Interrupted; when pytest ends, whatever is left of its group (xdist workers
+    still tearing down) is stopped, so no process of the run outlives it. subprocess.run
+    would kill pytest a quarter of a second after a Ctrl-C, before its results were
+    written."""
+    plan.report_dir.mkdir(parents=True, exist_ok=True)
+    # old results must not pass for this run's if pytest stops before writing any
+    shutil.rmtree(plan.results, ignore_errors=True)
+    plan.junit.unlink(missing_ok=True)
+    # nor may the last run's HTML report pass for this one's (kept: history.jsonl, trends)
+    shutil.rmtree(plan.report_dir / "allure-report", ignore_errors=True)
+    process = subprocess.Popen(plan.pytest_args(), cwd=cwd, start_new_session=True)
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        _signal_group(process, signal.SIGINT)
+        try:
+            code = process.wait(timeout=120)
+        except (KeyboardInterrupt, subprocess.TimeoutExpired):
+            _signal_group(process, signal.SIGKILL)
+            code = process.wait()
+        raise Interrupted(code) from None
+    finally:
+        _signal_group(process, signal.SIGKILL)  # what is left of the run's group
+
+
+def _signal_group(process: subprocess.Popen, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, sig)

@@ -1,0 +1,37 @@
+"""The system features a device declares (`pm list features`), from its class and
+capabilities, named as Android's PackageManager.FEATURE_* constants. An app that requires
+one the device lacks is refused at install (INSTALL_FAILED_MISSING_FEATURE)."""
+
+from __future__ import annotations
+
+from lab.sim.spec import DeviceSpec
+
+BY_CLASS = {
+    "watch": ("android.hardware.type.watch",),
+    "tv": (
+        "android.hardware.type.television",
+        "android.software.leanback",
+        "android.software.leanback_only",
+    ),
+    "headset": ("android.software.vr.mode", "android.hardware.vr.high_performance"),
+    "phone": ("android.hardware.telephony", "android.software.home_screen"),
+}
+BY_CAPABILITY = {
+    "touch": ("android.hardware.touchscreen", "android.hardware.touchscreen.multitouch"),
+    "nfc": ("android.hardware.nfc", "android.hardware.nfc.hce"),
+    "camera": ("android.hardware.camera", "android.hardware.camera.any"),
+    "microphone": ("android.hardware.microphone",),
+    "speaker": ("android.hardware.audio.output",),
+    "wifi": ("android.hardware.wifi",),
+    "bluetooth": ("android.hardware.bluetooth",),
+    "head_tracking": ("android.hardware.vr.headtracking",),
+    "gamepad": ("android.hardware.gamepad",),
+}
+EVERY_DEVICE = ("android.software.app_widgets", "android.hardware.screen.landscape")
+
+
+def device_features(spec: DeviceSpec) -> frozenset[str]:
+    found = set(EVERY_DEVICE) | set(BY_CLASS.get(spec.device_class, ()))
+    for capability in spec.capabilities:
+        found.update(BY_CAPABILITY.get(capability, ()))
+    return frozenset(found)

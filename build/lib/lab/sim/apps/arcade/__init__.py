@@ -1,0 +1,1 @@
+"""TOS+ Arcade: the TV game a phone plays as its game pad."""
