@@ -129,8 +129,8 @@ def test_ctrl_c_leaves_a_partial_report_and_no_traceback(farm, tmp_path):
     assert "Allure report (partial)" in out
     config = (reports / "allurerc.mjs").read_text()
     assert "PARTIAL" in config
-    found = {r["name"]: r for r in
-             (json.loads(p.read_text()) for p in (reports / "allure-results").glob("*-result.json"))}  # fmt: skip
+    files = (reports / "allure-results").glob("*-result.json")
+    found = {r["name"]: r for r in (json.loads(p.read_text()) for p in files)}
     assert found["test_quick[t-watch]"]["status"] == "passed"
     slow = found["test_slow[t-watch]"]  # interrupted: never "passed" (Allure's default)
     assert slow["status"] == "skipped" and "interrupted" in slow["statusDetails"]["message"]
