@@ -17,6 +17,7 @@ import re
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import venv
 from pathlib import Path
 
@@ -86,7 +87,9 @@ def test_the_wheel_carries_what_the_lab_reads(installed):
 
 
 def test_a_stranger_inits_a_project_and_runs_it_cold(installed, tmp_path):
-    work, runtime, cache = tmp_path / "work", tmp_path / "rt", installed / "cache"
+    # a short runtime folder: the device's socket paths must fit in 107 characters
+    runtime = Path(tempfile.mkdtemp(prefix="lab-rt-"))
+    work, cache = tmp_path / "work", installed / "cache"
     work.mkdir()
     script = SCRIPT.format(runtime=runtime, cache=cache, bin=installed / "bin", work=work)
     subprocess.run(["unshare", "-n", "bash", "-c", script], timeout=900, check=False)

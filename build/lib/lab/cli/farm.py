@@ -88,6 +88,7 @@ def health(inventory_path: str, as_json: bool, history_of: str | None) -> None:
         record, lease = store.health(device.id), store.holder(device.id)
         rows.append({**record.as_json(), "class": device.device_class,
                      "holder": lease.holder if lease else None,
+                     "test": lease.purpose if lease else None,
                      "token": lease.token if lease else None})  # fmt: skip
     if as_json:
         stdout.print_json(json.dumps({"devices": rows}))

@@ -244,11 +244,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item):
+    """A Ctrl-C during a test ends it as skipped ("interrupted") and stops the session
+    after it: pytest would leave it with no call report, and Allure would call it passed
+    from its setup's outcome (a silent wrong answer)."""
     session = item.config.stash.get(SESSION_KEY, None)
-    if session is None:
-        return (yield)
-    with session.watchdog.armed():
-        return (yield)
+    try:
+        if session is None:
+            return (yield)
+        with session.watchdog.armed():
+            return (yield)
+    except KeyboardInterrupt:
+        item.session.shouldstop = "interrupted (Ctrl-C)"
+        pytest.skip("interrupted (Ctrl-C) before it ended: neither passed nor failed")
 
 
 @pytest.hookimpl(wrapper=True)
