@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -92,7 +93,10 @@ def test_a_stranger_inits_a_project_and_runs_it_cold(installed, tmp_path):
     work, cache = tmp_path / "work", installed / "cache"
     work.mkdir()
     script = SCRIPT.format(runtime=runtime, cache=cache, bin=installed / "bin", work=work)
-    subprocess.run(["unshare", "-n", "bash", "-c", script], timeout=900, check=False)
+    try:
+        subprocess.run(["unshare", "-n", "bash", "-c", script], timeout=900, check=False)
+    finally:
+        shutil.rmtree(runtime, ignore_errors=True)
     said = {name: (work / f"{name}.txt").read_text() for name in
             ("init", "first", "second", "down1", "down2", "left", "codes")}  # fmt: skip
     codes = dict(line.split() for line in said["codes"].splitlines())
