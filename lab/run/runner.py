@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import shutil
-import signal
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+import psutil
 
 from lab.errors import Category
 from lab.report.categories import category_of
@@ -113,34 +113,36 @@ class Interrupted(Exception):
 def run_pytest(plan: RunPlan, cwd: Path) -> int:
     """pytest's exit code (0 all passed, 1 some failed, 5 nothing collected, ...).
 
-    pytest prints its own progress to the terminal as the run goes. It runs in a process
-    group of its own, which the lab owns: a Ctrl-C reaches the lab, which hands it on to
-    pytest, waits for pytest to write what it has (a second Ctrl-C stops it at once) and
-    raises Interrupted; when pytest ends, whatever is left of its group (xdist workers
-    still tearing down) is stopped, so no process of the run outlives it. subprocess.run
-    would kill pytest a quarter of a second after a Ctrl-C, before its results were
-    written."""
+    pytest prints its own progress to the terminal as the run goes. It shares the lab's
+    process group, so a signal to the group (a terminal's Ctrl-C, a CI job cancelled)
+    reaches the whole run at once. On a Ctrl-C pytest stops and writes what it has: this
+    waits for that (a second Ctrl-C stops it at once), stops whatever is left of the run
+    (xdist workers still tearing down) and raises Interrupted. subprocess.run would kill
+    pytest a quarter of a second after the first, before its results were written."""
     plan.report_dir.mkdir(parents=True, exist_ok=True)
     # old results must not pass for this run's if pytest stops before writing any
     shutil.rmtree(plan.results, ignore_errors=True)
     plan.junit.unlink(missing_ok=True)
     # nor may the last run's HTML report pass for this one's (kept: history.jsonl, trends)
     shutil.rmtree(plan.report_dir / "allure-report", ignore_errors=True)
-    process = subprocess.Popen(plan.pytest_args(), cwd=cwd, start_new_session=True)
+    process = subprocess.Popen(plan.pytest_args(), cwd=cwd)
     try:
         return process.wait()
     except KeyboardInterrupt:
-        _signal_group(process, signal.SIGINT)
+        run = _descendants(process.pid)
         try:
             code = process.wait(timeout=120)
         except (KeyboardInterrupt, subprocess.TimeoutExpired):
-            _signal_group(process, signal.SIGKILL)
+            process.kill()
             code = process.wait()
+        for left in run:  # workers the ended controller left behind
+            with contextlib.suppress(psutil.Error):
+                left.kill()
         raise Interrupted(code) from None
-    finally:
-        _signal_group(process, signal.SIGKILL)  # what is left of the run's group
 
 
-def _signal_group(process: subprocess.Popen, sig: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(process.pid, sig)
+def _descendants(pid: int) -> list[psutil.Process]:
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.Error:
+        return []

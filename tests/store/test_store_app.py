@@ -55,8 +55,8 @@ def shelf(store, make_apk):
 
 
 def test_buy_pay_in_the_wallet_update_and_refund(phone, store, sandbox, shelf, make_apk):
-    from suites.payment.screens import enter_pin
-    from suites.store import screens
+    from lab.tos.screens.payment import enter_pin
+    from lab.tos.screens import store as screens
 
     from lab.pay.wallet import provision
 
@@ -93,7 +93,7 @@ def test_buy_pay_in_the_wallet_update_and_refund(phone, store, sandbox, shelf, m
 
 
 def test_a_reboot_mid_download_ends_whole_or_not_at_all(phone, store, shelf):
-    from suites.store import screens
+    from lab.tos.screens import store as screens
 
     join(phone, store, store.account(f"User {shelf['tag']}"))
     store.throttle_downloads(400_000, "t-phone")  # 3 MB at 400 kB/s: about 8 s
@@ -120,7 +120,7 @@ def test_a_reboot_mid_download_ends_whole_or_not_at_all(phone, store, shelf):
 
 
 def test_an_incompatible_app_is_hidden_and_refused(make_dut, store, make_apk):
-    from suites.store import screens
+    from lab.tos.screens import store as screens
 
     tv = make_dut("t-tv")
     tag = uuid.uuid4().hex[:6]
