@@ -52,9 +52,16 @@ def installed(tmp_path_factory) -> Path:
     """The fresh venv with the wheel; its `cache` folder holds the Allure CLI the lab
     installed there on first use."""
     folder = tmp_path_factory.mktemp("installed")
-    wheels = folder / "wheels"
+    wheels, source = folder / "wheels", folder / "source"
+    # built from a copy of the tracked files: setuptools writes build/ into its source
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True,
+                             check=True).stdout.decode().split("\0")  # fmt: skip
+    for name in filter(None, tracked):
+        if (ROOT / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, source / name)
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels),
-                    str(ROOT)], check=True, capture_output=True, timeout=600)  # fmt: skip
+                    str(source)], check=True, capture_output=True, timeout=600)  # fmt: skip
     [wheel] = wheels.glob("tos_device_lab-*.whl")
     env_dir = folder / "venv"
     venv.create(env_dir, with_pip=True)

@@ -55,10 +55,9 @@ def shelf(store, make_apk):
 
 
 def test_buy_pay_in_the_wallet_update_and_refund(phone, store, sandbox, shelf, make_apk):
-    from lab.tos.screens.payment import enter_pin
-    from lab.tos.screens import store as screens
-
     from lab.pay.wallet import provision
+    from lab.tos.screens import store as screens
+    from lab.tos.screens.payment import enter_pin
 
     account = store.account(f"User {shelf['tag']}")
     join(phone, store, account)

@@ -1,1 +1,0 @@
-"""Harness steps for the TOS+ Store: a device's store app joined to an account."""

@@ -1,1 +1,0 @@
-"""The TOS+ voice assistant as a test meets it: turns, utterance sets, metrics."""

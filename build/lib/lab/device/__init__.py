@@ -1,1 +1,0 @@
-"""The harness's handle on a device under test (adb, console, UI)."""

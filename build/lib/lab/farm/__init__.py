@@ -1,1 +1,0 @@
-"""The farm: which devices are alive, who holds them, which are quarantined."""

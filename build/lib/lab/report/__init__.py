@@ -1,1 +1,0 @@
-"""Allure reporting: labels, environment, categories, HTML (Allure 3) and summaries."""

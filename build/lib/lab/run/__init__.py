@@ -1,1 +1,0 @@
-"""Running suites: pytest with the lab plugin, then results, JUnit and the HTML report."""

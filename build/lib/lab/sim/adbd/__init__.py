@@ -1,1 +1,0 @@
-"""The device side of the ADB protocol: transport, streams, auth and services."""

@@ -1,2 +1,0 @@
-"""The system apps of a virtual TOS+ device: each turns device state into a Screen and
-turns clicks into state changes."""

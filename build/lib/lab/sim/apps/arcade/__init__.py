@@ -1,1 +1,0 @@
-"""TOS+ Arcade: the TV game a phone plays as its game pad."""
