@@ -24,9 +24,9 @@ import time
 from pathlib import Path
 
 from bench.farm import LAB
+from lab.farm.books import Books
 from lab.farm.file_store import FileLeaseStore
 from lab.farm.health import Health, HealthRecord
-from lab.farm.leases import LeaseStore
 from lab.farm.redis_store import RedisLeaseStore
 from tests.shared_farm.dashboard import serve_dashboard
 from tests.shared_farm.pool import watch
@@ -70,7 +70,7 @@ def _efficiency(inventory: Path, env: dict, folder: Path) -> list[tuple[str, str
     return rows
 
 
-def _latency(store: LeaseStore, name: str) -> list[tuple[str, str]]:
+def _latency(store: Books, name: str) -> list[tuple[str, str]]:
     acquire, release = [], []
     for n in range(300):
         started = time.perf_counter()
@@ -88,7 +88,7 @@ def _latency(store: LeaseStore, name: str) -> list[tuple[str, str]]:
     return [(f"{name}: acquire", figure(acquire)), (f"{name}: release", figure(release))]
 
 
-def _dashboard(inventory: Path, env: dict, store: LeaseStore) -> list[tuple[str, str]]:
+def _dashboard(inventory: Path, env: dict, store: Books) -> list[tuple[str, str]]:
     from playwright.sync_api import sync_playwright
 
     server = serve_dashboard(inventory, env, DASHBOARD_PORT, "--no-thumbnails")

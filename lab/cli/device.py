@@ -18,7 +18,7 @@ from lab.cli.output import stdout, warn
 from lab.device.adb_server import AdbServer, adb_binary
 from lab.device.dut import Dut
 from lab.errors import LabError
-from lab.farm.leases import open_store
+from lab.farm.books import open_books
 from lab.farm.remote import with_exported
 from lab.inventory import Inventory, load_inventory
 from lab.inventory.suggest import did_you_mean
@@ -31,7 +31,7 @@ def device() -> None:
 
 def _open(inventory_path: str, device_id: str) -> tuple[Inventory, Dut]:
     inventory = load_inventory(inventory_path)
-    store = open_store(inventory.farm.lease_store, inventory.base_dir)
+    store = open_books(inventory.farm.lease_store, inventory.base_dir)
     inventory = with_exported(inventory, store, said=warn)
     known = [d.id for d in inventory.devices]
     if device_id not in known:

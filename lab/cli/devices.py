@@ -10,7 +10,7 @@ from rich.table import Table
 
 from lab.cli.output import stdout, warn
 from lab.errors import LabError
-from lab.farm.leases import open_store
+from lab.farm.books import open_books
 from lab.farm.probe import DeviceStatus, probe_farm
 from lab.farm.remote import with_exported
 from lab.inventory import DEFAULT_INVENTORY, DEVICE_CLASSES, load_inventory
@@ -64,7 +64,7 @@ def devices(
         _discover(inventory_path, write_to)
         return
     inventory = load_inventory(inventory_path)
-    store = open_store(inventory.farm.lease_store, inventory.base_dir)
+    store = open_books(inventory.farm.lease_store, inventory.base_dir)
     inventory = with_exported(inventory, store, said=warn)  # and those other hosts export
     chosen = inventory.select(device_class=device_class)
     if not chosen:

@@ -21,8 +21,8 @@ from lab.cli.hold import hold
 from lab.cli.output import stderr, stdout, warn
 from lab.errors import LabError
 from lab.farm import redis_server
+from lab.farm.books import Books, open_books
 from lab.farm.health import Health, HealthRecord
-from lab.farm.leases import LeaseStore, open_store
 from lab.farm.redis_target import redis_target
 from lab.farm.remote import with_exported
 from lab.inventory import Inventory, is_loopback, load_inventory
@@ -37,10 +37,10 @@ def farm() -> None:
     """The farm's books: health, quarantine, leases, and the Redis server behind them."""
 
 
-def _store(inventory_path: str) -> tuple[Inventory, LeaseStore]:
+def _store(inventory_path: str) -> tuple[Inventory, Books]:
     """The inventory with the devices other hosts export, and the farm's store."""
     inventory = load_inventory(inventory_path)
-    store = open_store(inventory.farm.lease_store, inventory.base_dir)
+    store = open_books(inventory.farm.lease_store, inventory.base_dir)
     return with_exported(inventory, store, said=warn), store
 
 
@@ -168,7 +168,7 @@ def serve(
     from lab.farm.dashboard.thumbnails import Thumbnails
 
     inventory = load_inventory(inventory_path)  # exported devices join as they come
-    store = open_store(inventory.farm.lease_store, inventory.base_dir)
+    store = open_books(inventory.farm.lease_store, inventory.base_dir)
     path = Path(token_file) if token_file else runtime_dir() / "dashboard.token"
     token = _token(path)
     shots = Thumbnails(inventory, store) if thumbnails else None
@@ -211,7 +211,7 @@ def export(inventory_path: str, advertise: str, name: str, console_port: int, si
     from lab.farm.export import Exporter
 
     inventory = load_inventory(inventory_path)  # this host's own devices only
-    store = open_store(inventory.farm.lease_store, inventory.base_dir)
+    store = open_books(inventory.farm.lease_store, inventory.base_dir)
     store.hosts()  # the farm's store answers, before anything is started here
     exporter = Exporter(inventory, store, advertise, name, console_port)
     stop = threading.Event()

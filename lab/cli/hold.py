@@ -18,8 +18,9 @@ import click
 from lab.cli.devices import inventory_option
 from lab.cli.output import stdout, warn
 from lab.errors import LabError
+from lab.farm.books import open_books
 from lab.farm.keeper import LeaseKeeper
-from lab.farm.leases import LeaseTimeout, open_store
+from lab.farm.leases import LeaseTimeout
 from lab.farm.remote import with_exported
 from lab.inventory import load_inventory
 from lab.inventory.suggest import did_you_mean
@@ -49,7 +50,7 @@ def hold(inventory_path: str, device_id: str, length: str, why: str, wait: float
     if not why.strip():
         raise LabError("--why is empty", hint="say why, e.g. --why 'debugging the NFC field'")
     inventory = load_inventory(inventory_path)
-    store = open_store(inventory.farm.lease_store, inventory.base_dir)
+    store = open_books(inventory.farm.lease_store, inventory.base_dir)
     known = [d.id for d in with_exported(inventory, store, said=warn).devices]
     if device_id not in known:
         raise LabError(f"no device {device_id!r}{did_you_mean(device_id, known)}",

@@ -14,7 +14,7 @@ from lab.cli.devices import inventory_option
 from lab.cli.output import stderr, stdout, warn
 from lab.errors import LabError
 from lab.farm import redis_server
-from lab.farm.leases import open_store
+from lab.farm.books import open_books
 from lab.farm.redis_target import redis_target
 from lab.farm.remote import with_exported
 from lab.inventory import DEVICE_CLASSES, Inventory, is_loopback, load_inventory
@@ -81,7 +81,7 @@ def run(
             )
     _start_store(inventory)
     own = {d.id for d in inventory.devices}  # exported ones run on their own hosts
-    store = open_store(inventory.farm.lease_store, inventory.base_dir)
+    store = open_books(inventory.farm.lease_store, inventory.base_dir)
     farm = with_exported(inventory, store, said=warn)
     _known_ids(farm, devices)  # before anything starts: a typo costs no farm start-up
     chosen = farm.select(device_class=device_class, ids=list(devices) or None)

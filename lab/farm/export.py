@@ -28,7 +28,7 @@ import psutil
 
 from lab.device.adb_server import AdbServer
 from lab.errors import LabError
-from lab.farm.leases import LeaseStore
+from lab.farm.books import Books
 from lab.inventory import Device, Inventory, is_loopback
 from lab.runtime import read_part_record, read_sim_records
 
@@ -37,7 +37,7 @@ class Exporter:
     def __init__(
         self,
         inventory: Inventory,
-        store: LeaseStore,
+        store: Books,
         advertise: str,
         name: str,
         console_port: int = 7100,

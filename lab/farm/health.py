@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from dataclasses import asdict, dataclass, field
 from enum import Enum
+from typing import Protocol
 
 
 class Health(str, Enum):
@@ -42,6 +43,17 @@ class HealthRecord:
     @classmethod
     def from_json(cls, data: dict) -> HealthRecord:
         return cls(**{**data, "state": Health(data["state"])})
+
+
+class HealthBook(Protocol):
+    """Each device's health in a farm's books, with its history."""
+
+    def health(self, device_id: str) -> HealthRecord: ...
+    def set_health(self, record: HealthRecord) -> None: ...  # a person's, or a check's
+    def health_history(self, device_id: str, limit: int = 20) -> list[HealthRecord]: ...
+    def mark(
+        self, device_id: str, state: Health, why: str, by: str, checked: bool = False
+    ) -> HealthRecord: ...  # an automatic change: never overrides a person's maintenance
 
 
 def transition(

@@ -14,7 +14,7 @@ import threading
 import time
 
 from lab.errors import LabError
-from lab.farm.leases import Lease, LeaseLost, LeaseStore
+from lab.farm.leases import Lease, LeaseLost, Leases
 
 Held = tuple[str, int]  # (device id, token): tokens count per device, so two devices'
 # leases often carry the same token; keyed by token alone, one overwrote the other, which
@@ -26,7 +26,7 @@ def _held(lease: Lease) -> Held:
 
 
 class LeaseKeeper:
-    def __init__(self, store: LeaseStore) -> None:
+    def __init__(self, store: Leases) -> None:
         self.store = store
         # (device, token) -> (lease, when its last successful renewal was asked for)
         self._held: dict[Held, tuple[Lease, float]] = {}

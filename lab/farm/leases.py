@@ -1,6 +1,6 @@
 """Leases: a device serves one test process at a time.
 
-Two stores keep the same books (the `LeaseStore` protocol): `file:DIR` for one host (flock:
+Two stores keep the same books (lab/farm/books.py): `file:DIR` for one host (flock:
 the kernel drops a lock when its process dies) and `redis://host:port/db` for several
 controllers on several hosts (a TTL kept alive by a heartbeat, so a dead controller's
 leases expire). Every lease carries a fencing token, larger than any earlier token of its
@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Protocol
 
 from lab.errors import Category, LabError
-from lab.farm.health import Health, HealthRecord
 
 
 class LeaseTimeout(LabError):
@@ -47,7 +46,9 @@ class Lease:
     granted: float = field(default=0.0, compare=False)
 
 
-class LeaseStore(Protocol):
+class Leases(Protocol):
+    """The leases of a farm's books (lab/farm/books.py keeps them with the rest)."""
+
     ttl: float | None  # seconds a lease lives without a heartbeat; None: while its process
 
     def acquire(self, device_id: str, holder: str, timeout: float, purpose: str = "") -> Lease: ...
@@ -55,37 +56,12 @@ class LeaseStore(Protocol):
     def holder(self, device_id: str) -> Lease | None: ...
     def renew(self, lease: Lease) -> bool: ...  # False: the lease is no longer this one
     def events(self) -> list[dict]: ...  # the lease log, oldest first
-    def health(self, device_id: str) -> HealthRecord: ...
-    def set_health(self, record: HealthRecord) -> None: ...
-    def health_history(self, device_id: str, limit: int = 20) -> list[HealthRecord]: ...
-    def mark(
-        self, device_id: str, state: Health, why: str, by: str, checked: bool = False
-    ) -> HealthRecord: ...  # an automatic change: never overrides a person's maintenance
-    def publish_run(self, run: dict) -> None: ...  # a run's progress (id, counts, state)
-    def runs(self, limit: int = 10) -> list[dict]: ...  # the latest runs, newest first
-    def register_host(self, host: dict, ttl: float) -> None: ...  # `lab farm export`'s
-    def unregister_host(self, name: str) -> None: ...
-    def hosts(self) -> list[dict]: ...  # exported hosts whose registration is alive
 
 
 def holder_name(worker: str = "") -> str:
     """host:pid[:xdist worker], what a lease records as its holder."""
     name = f"{socket.gethostname()}:{os.getpid()}"
     return f"{name}:{worker}" if worker else name
-
-
-def open_store(url: str, root: Path) -> LeaseStore:
-    """The store an inventory's `farm.lease_store` names (relative paths from `root`)."""
-    if url.startswith("file:"):
-        from lab.farm.file_store import FileLeaseStore
-
-        folder = Path(url.removeprefix("file:"))
-        return FileLeaseStore(folder if folder.is_absolute() else root / folder)
-    if url.startswith(("redis://", "rediss://")):
-        from lab.farm.redis_store import RedisLeaseStore
-
-        return RedisLeaseStore(url, root=root)
-    raise LabError(f"lease store {url!r}: expected file:DIR or redis://host:port/db")
 
 
 def overlaps(events: list[dict] | Path) -> list[str]:

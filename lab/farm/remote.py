@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from lab.farm.leases import LeaseStore
+from lab.farm.books import HostsBook
 from lab.inventory import Device, Inventory, Peripheral
 
 
@@ -29,7 +29,7 @@ def _host_name(host: object) -> str:
     return str(host.get("name", "?")) if isinstance(host, dict) else "?"
 
 
-def join_exported(inventory: Inventory, store: LeaseStore) -> Joined:
+def join_exported(inventory: Inventory, store: HostsBook) -> Joined:
     """The inventory's own devices and peripherals, then those exported to the farm; what
     could not join is in `skipped`."""
     taken = {d.id for d in inventory.devices} | {p.id for p in inventory.peripherals}
@@ -83,7 +83,7 @@ def _id(data: object) -> str:
 
 
 def with_exported(
-    inventory: Inventory, store: LeaseStore, said: Callable[[str], None] | None = None
+    inventory: Inventory, store: HostsBook, said: Callable[[str], None] | None = None
 ) -> Inventory:
     """The joined inventory; `said` hears each registration that was skipped, and why."""
     joined = join_exported(inventory, store)

@@ -13,13 +13,13 @@ import warnings
 import pytest
 
 from lab.errors import LabError
-from lab.farm.leases import LeaseStore
+from lab.farm.books import RunsBook
 
 PERIOD = 0.5
 
 
 class RunProgress:
-    def __init__(self, store: LeaseStore, run_id: str, paths: list[str]) -> None:
+    def __init__(self, store: RunsBook, run_id: str, paths: list[str]) -> None:
         self.store = store
         self.run: dict = {
             "id": run_id, "host": socket.gethostname(), "pid": os.getpid(),

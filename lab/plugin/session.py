@@ -10,8 +10,9 @@ import pytest
 
 from lab.device.health import HealthReport
 from lab.errors import LabError
+from lab.farm.books import Books, open_books
 from lab.farm.keeper import LeaseKeeper
-from lab.farm.leases import LeaseStore, holder_name, open_store
+from lab.farm.leases import holder_name
 from lab.farm.remote import with_exported
 from lab.inventory import Device, Inventory, load_inventory
 from lab.plugin.watchdog import Watchdog
@@ -23,7 +24,7 @@ SESSION_KEY = pytest.StashKey["LabSession"]()
 class LabSession:
     inventory: Inventory
     devices: list[Device]  # after --device / --device-class
-    leases: LeaseStore
+    leases: Books
     report_dir: Path
     holder: str
     lease_timeout: float
@@ -49,7 +50,7 @@ def lab_session(config: pytest.Config) -> LabSession:
         return config.stash[SESSION_KEY]
     try:
         inventory = load_inventory(config.getoption("--inventory"))
-        leases = open_store(inventory.farm.lease_store, inventory.base_dir)
+        leases = open_books(inventory.farm.lease_store, inventory.base_dir)
         # devices other hosts export; one that cannot join is a warning in pytest's summary
         inventory = with_exported(
             inventory, leases, said=lambda why: warnings.warn(why, stacklevel=1)

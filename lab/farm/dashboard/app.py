@@ -25,10 +25,10 @@ from fastapi.sse import EventSourceResponse, ServerSentEvent
 from pydantic import BaseModel, Field
 
 from lab.errors import LabError
+from lab.farm.books import Books
 from lab.farm.dashboard.snapshot import farm_snapshot
 from lab.farm.dashboard.thumbnails import Thumbnails
 from lab.farm.health import Health, HealthRecord
-from lab.farm.leases import LeaseStore
 from lab.farm.remote import with_exported
 from lab.inventory import Inventory
 from lab.web.body_limit import BodyLimit
@@ -59,7 +59,7 @@ class Quarantine(BaseModel):
 
 def create_app(
     inventory: Inventory,
-    store: LeaseStore,
+    store: Books,
     token: str,
     thumbnails: Thumbnails | None,
     open_reads: bool = True,

@@ -3,12 +3,12 @@ lease holder and test, and the latest runs with their progress."""
 
 from __future__ import annotations
 
-from lab.farm.leases import LeaseStore
+from lab.farm.books import Books
 from lab.farm.remote import join_exported
 from lab.inventory import Inventory
 
 
-def farm_snapshot(inventory: Inventory, store: LeaseStore, thumbs: dict[str, float]) -> dict:
+def farm_snapshot(inventory: Inventory, store: Books, thumbs: dict[str, float]) -> dict:
     devices = []
     joined = join_exported(inventory, store)
     for device in joined.inventory.devices:

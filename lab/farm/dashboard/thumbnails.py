@@ -16,7 +16,7 @@ import numpy as np
 
 from lab.device.dut import Dut
 from lab.errors import LabError
-from lab.farm.leases import LeaseStore
+from lab.farm.books import Books
 from lab.farm.remote import with_exported
 from lab.inventory import Inventory
 
@@ -25,7 +25,7 @@ INTERVAL = 5.0
 
 
 class Thumbnails:
-    def __init__(self, inventory: Inventory, store: LeaseStore, interval: float = INTERVAL):
+    def __init__(self, inventory: Inventory, store: Books, interval: float = INTERVAL):
         self.store = store
         self.interval = interval
         self.inventory = inventory
