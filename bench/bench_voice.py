@@ -18,6 +18,7 @@ import numpy as np
 
 from lab.assistant.metrics import Figures, Stream, Trial, judge, load_thresholds, table
 from lab.assistant.plot import plot
+from lab.tos.data import VOICE
 
 ROOT = Path(__file__).resolve().parents[1]
 LAB = str(Path(sys.executable).with_name("lab"))
@@ -61,7 +62,7 @@ def run() -> list[tuple[str, str]]:
         pooled.trials += one.trials
         pooled.stream.seconds += one.stream.seconds
         pooled.stream.wakes += one.stream.wakes
-    verdicts = judge(pooled, load_thresholds(ROOT / "fixtures" / "voice" / "thresholds.yaml"))
+    verdicts = judge(pooled, load_thresholds(VOICE / "thresholds.yaml"))
     print(table("all devices", verdicts))
     PLOT.write_bytes(plot([one for _, one in per_device] + [pooled]))
     rows = [("utterances (turns + impostors)", str(len(pooled.trials))),

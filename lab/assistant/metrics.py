@@ -1,6 +1,6 @@
 """The acoustic metrics of a voice assistant, named as in Alexa's acoustic testing guide,
 computed from turns and judged against thresholds kept as data
-(fixtures/voice/thresholds.yaml):
+(the kit's data/voice/thresholds.yaml):
 
 - FRR: false reject rate of the wake phrase (no listening tone), in quiet and in noise;
 - false accepts: on impostor phrases (a rate), and per 24 h of speech and noise without

@@ -1,4 +1,4 @@
-"""The voice suite's utterances as data (fixtures/voice/utterances.yaml): commands with
+"""The voice suite's utterances as data (the kit's data/voice/utterances.yaml): commands with
 what each must do, impostor phrases, background speech, and the short and full sets
 (voices, speeds, noise). Checked on load: a mistake names its place in the file."""
 

@@ -1,4 +1,4 @@
-"""The TOS+ compatibility definition (fixtures/certification/*.yaml): requirements with
+"""The TOS+ compatibility definition (the kit's data/certification/*.yaml): requirements with
 their section, strength (MUST / SHOULD), device classes and text."""
 
 from __future__ import annotations

@@ -3,15 +3,14 @@ is "too few", never a pass; a miss is FAIL; bad threshold files are refused by n
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from lab.assistant.metrics import Figures, Stream, Trial, judge, load_thresholds, table
 from lab.assistant.plot import plot
 from lab.errors import LabError
+from lab.tos.data import VOICE
 
-FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "voice" / "thresholds.yaml"
+FIXTURE = VOICE / "thresholds.yaml"
 
 
 def trial(kind="command", condition="quiet", woke=True, correct=True, delay=0.4, latency=0.6):

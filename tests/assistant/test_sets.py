@@ -3,14 +3,13 @@ set covers >= 5 voices x 3 speeds x quiet and noise, and mistakes name their pla
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from lab.assistant.sets import load
 from lab.errors import LabError
+from lab.tos.data import VOICE
 
-FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "voice" / "utterances.yaml"
+FIXTURE = VOICE / "utterances.yaml"
 CLASSES = ("watch", "tv", "headset", "phone")
 
 
