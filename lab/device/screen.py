@@ -9,12 +9,13 @@ import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import Protocol, cast
 
 import numpy as np
 
 from lab.device.errors import DeviceError, NotOnScreen
 from lab.device.hierarchy import bounds_of, views
+from lab.inventory import Device as InventoryDevice
 from lab.vision.compare import compare
 from lab.vision.errors import VisionError, VisionMismatch
 from lab.vision.goldens import GoldenStore
@@ -23,17 +24,24 @@ from lab.vision.ocr import TextLine, read_text
 from lab.vision.qr import QR, read_qr
 from lab.vision.template import Template
 
-if TYPE_CHECKING:
-    from lab.device.dut import Dut
-
 DYNAMIC_VIEWS = (":id/clock", ":id/battery")  # always masked: they change by themselves
 Attacher = Callable[[str, np.ndarray], None]
+
+
+class Screen(Protocol):
+    """What the checks read of a device (a Dut is one): who it is, and its screen."""
+
+    id: str
+    info: InventoryDevice
+
+    def screenshot(self, timeout: float = 20.0) -> np.ndarray: ...
+    def hierarchy(self) -> str: ...
 
 
 class ScreenChecks:
     def __init__(
         self,
-        dut: Dut,
+        dut: Screen,
         store: GoldenStore,
         *,
         update: bool = False,

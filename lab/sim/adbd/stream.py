@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from lab.sim.adbd.packet import A_CLSE, A_OKAY, A_WRTE
 
-if TYPE_CHECKING:
-    from lab.sim.adbd.transport import Transport
+
+class Link(Protocol):
+    """What a stream needs of its transport (transport.py's Transport is one)."""
+
+    max_payload: int
+
+    def send(self, command: int, arg0: int, arg1: int, data: bytes = b"") -> None: ...
+    def forget(self, local_id: int) -> None: ...
 
 
 # Without delayed ack the host sends one WRTE and waits for our OKAY: a few queued ones
@@ -27,7 +33,7 @@ class StreamClosed(Exception):
 
 
 class Stream:
-    def __init__(self, transport: Transport, local_id: int, remote_id: int, service: str) -> None:
+    def __init__(self, transport: Link, local_id: int, remote_id: int, service: str) -> None:
         self.transport = transport
         self.local_id = local_id
         self.remote_id = remote_id
