@@ -120,7 +120,10 @@ class LogcatService:
         sock = run.sock
         if sock is None:
             return
-        sock.settimeout(0.5)
+        try:
+            sock.settimeout(0.5)
+        except OSError:  # stop() closed it meanwhile
+            return
         skipping = self._last_stamp is not None  # -T TIME repeats lines of that instant
         self._partial = b""
         while run.wanted.is_set():
