@@ -1,7 +1,7 @@
 """Find a template on a screen: grey TM_CCOEFF_NORMED on a coarse copy of the screen over
-the candidate scales, refined at full resolution around the best few spots, then checks
-that the spot holds up piece by piece: edges, cells, a blob of difference, colour (a red
-"Pay" button must not match a grey one, nor "Pay" in another font, nor "Pey").
+the candidate scales, refined at full resolution around the best few spots, then, best
+first, checks that the spot holds up piece by piece (lab/vision/confirm.py: a red "Pay"
+button must not match a grey one, nor "Pay" in another font, nor "Pey").
 
 Scales come from densities when both are known (a template captured on a 320 dpi TV is
 searched at 560/320 on a 560 dpi headset); otherwise the search sweeps 0.5x-2x.
@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from lab.vision.confirm import grey as _grey
+from lab.vision.confirm import holds_up
 from lab.vision.errors import VisionError
 from lab.vision.template import Template
 
@@ -24,7 +26,8 @@ UNKNOWN_SCALES = (0.5, 2.0)
 SWEEP_STEP = 1.06  # between sweep scales; the refinement covers the gaps
 _COARSE_SIDE = 480  # the coarse screen's longer side
 _MIN_COARSE_TEMPLATE = 9  # the template's shorter side at coarse level, in pixels
-_POOL = ThreadPoolExecutor(max_workers=os.cpu_count() or 2, thread_name_prefix="locate")
+_WORKERS = os.cpu_count() or 2
+_POOL = ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="locate")
 
 
 @dataclass(frozen=True)
@@ -65,10 +68,6 @@ def scales_for(
 
 def _as_template(template: Template | np.ndarray) -> Template:
     return template if isinstance(template, Template) else Template(template)
-
-
-def _grey(image: np.ndarray) -> np.ndarray:
-    return cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
 
 
 def _resize(image: np.ndarray, factor: float) -> np.ndarray:
@@ -198,131 +197,6 @@ def _distinct(spots: list[_Spot], size: tuple[int, int], limit: int, radius: flo
     return chosen
 
 
-# A match must also hold up piece by piece. The grey correlation of the whole says "it
-# looks like it"; a look-alike (a label one letter off, the same button in another font
-# or colour, a pentagon for a heptagon) passes that. So the spot is aligned on the
-# template to the sub-pixel (OpenCV's ECC), both at the lower of their resolutions, and
-# their edges must then agree everywhere: a blurred, grainy, rescaled copy of the
-# template does, a look-alike does not where it differs.
-GRADIENT_MIN = 0.97  # correlation of the aligned edge maps
-CELL_MIN = 0.95  # the same in the worst cell (about half the shorter side each)
-# A template captured on a device of another density was rendered differently (hinting,
-# rounding): every glyph differs a little, so the same measures ask for "close" there.
-CROSS_DENSITY = (0.93, 0.80)
-MAX_CHROMA = 15.0  # mean chromaticity difference (x255), fills and all
-MAX_INK_CHROMA = 20.0  # the same on the template's ink (text, icon strokes)
-_ECC = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 50, 1e-4)
-
-
-def _same_size(patch: np.ndarray, template: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Both at the smaller of their two sizes (upscaling adds nothing but noise)."""
-    if patch.shape[0] * patch.shape[1] > template.shape[0] * template.shape[1]:
-        patch = cv2.resize(patch, template.shape[1::-1], interpolation=cv2.INTER_AREA)
-    return patch, cv2.resize(template, patch.shape[1::-1], interpolation=cv2.INTER_AREA)
-
-
-def _aligned(patch: np.ndarray, template: np.ndarray) -> np.ndarray:
-    """`patch` warped (affine, sub-pixel) onto `template`; as it is if ECC cannot."""
-    warp = np.eye(2, 3, dtype=np.float32)
-    try:
-        cv2.findTransformECC(
-            _grey(template).astype(np.float32),
-            _grey(patch).astype(np.float32),
-            warp,
-            cv2.MOTION_AFFINE,
-            _ECC,
-            None,
-            3,
-        )
-    except cv2.error:
-        return patch
-    flags = cv2.INTER_LINEAR + cv2.WARP_INVERSE_MAP
-    return cv2.warpAffine(
-        patch, warp, patch.shape[1::-1], flags=flags, borderMode=cv2.BORDER_REPLICATE
-    )
-
-
-def _edges(grey: np.ndarray) -> np.ndarray:
-    """Edge strength after local contrast normalisation: white text on red and on grey
-    give the same edges (colour is judged on its own), a stroke more or less does not."""
-    image = grey.astype(np.float32)
-    window = max(2.0, min(image.shape) / 4)
-    centred = image - cv2.GaussianBlur(image, (0, 0), window)
-    spread = np.sqrt(cv2.GaussianBlur(centred * centred, (0, 0), window)) + 8.0
-    smooth = cv2.GaussianBlur(centred / spread, (0, 0), 1.5)
-    return cv2.magnitude(cv2.Sobel(smooth, cv2.CV_32F, 1, 0), cv2.Sobel(smooth, cv2.CV_32F, 0, 1))
-
-
-def edge_scores(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
-    """(whole, worst cell) correlation of the edge maps of two same-size images. A cell
-    with no edge on the template but some on the screen counts 0; blank ones are left out."""
-    ea, eb = _edges(_grey(a)), _edges(_grey(b))
-    # the crop's own border is the least certain part (a line cut at the edge, a pixel of
-    # the neighbour): leave it out
-    trim = max(1, round(0.06 * min(ea.shape)))
-    ea, eb = ea[trim:-trim, trim:-trim], eb[trim:-trim, trim:-trim]
-    whole = float(cv2.matchTemplate(ea, eb, cv2.TM_CCOEFF_NORMED)[0, 0])
-    height, width = ea.shape
-    cols = 2 * max(1, round(width / height))
-    rows = 2 * max(1, round(height / width))
-    texture_a, texture_b = 0.3 * float(ea.std()), 0.2 * float(eb.std())
-    worst = 1.0
-    for i in range(rows):
-        for j in range(cols):
-            ys = slice(i * height // rows, (i + 1) * height // rows)
-            xs = slice(j * width // cols, (j + 1) * width // cols)
-            pa, pb = ea[ys, xs], eb[ys, xs]
-            if min(pa.shape) < 2:
-                continue
-            if pb.std() < texture_b:
-                if pa.std() > max(texture_a, 4.0):
-                    worst = 0.0
-                continue
-            worst = min(worst, float(cv2.matchTemplate(pa, pb, cv2.TM_CCOEFF_NORMED)[0, 0]))
-    return whole, worst
-
-
-def chroma_distances(a: np.ndarray, b: np.ndarray) -> tuple[float, float]:
-    """(whole, ink) difference of chromaticity (RGB / its sum: brightness-proof), blurred
-    so JPEG's coarse chroma does not count, over pixels neither near black nor near white
-    (their chromaticity is noise); ink = where the template differs from its main colour."""
-    if a.ndim != 3 or b.ndim != 3:
-        return 0.0, 0.0
-    sigma = max(1.0, min(a.shape[:2]) / 40)
-    pa = cv2.GaussianBlur(a, (0, 0), sigma).reshape(-1, 3).astype(np.float32)
-    pb = cv2.GaussianBlur(b, (0, 0), sigma).reshape(-1, 3).astype(np.float32)
-    luma = pb @ np.float32([0.114, 0.587, 0.299])
-    usable = (luma > 40) & (luma < 215)
-    if usable.sum() < 10:
-        return 0.0, 0.0
-    ca = pa / (pa.sum(axis=1, keepdims=True) + 1)
-    cb = pb / (pb.sum(axis=1, keepdims=True) + 1)
-    whole = float(np.linalg.norm(ca[usable].mean(0) - cb[usable].mean(0))) * 255
-    ink = (np.abs(pb - np.median(pb, axis=0)).max(axis=1) > 40) & usable
-    if ink.sum() < 10:
-        return whole, 0.0
-    return whole, float(np.linalg.norm(ca[ink].mean(0) - cb[ink].mean(0))) * 255
-
-
-def holds_up(
-    patch: np.ndarray, template: np.ndarray, colour: bool = True, rendered_alike: bool = True
-) -> bool:
-    """Whether a high-scoring spot is the template and not a look-alike.
-    `rendered_alike`: the template comes from a screen of the same density."""
-    a, b = _same_size(patch, template)
-    if min(a.shape[:2]) < 8:
-        return True  # too small to judge piece by piece: the whole score decides
-    whole, worst = edge_scores(_aligned(a, b), b)
-    needed = (GRADIENT_MIN, CELL_MIN) if rendered_alike else CROSS_DENSITY
-    if whole < needed[0] or worst < needed[1]:
-        return False
-    if colour and a.ndim == 3 and b.ndim == 3:
-        mean, ink = chroma_distances(a, b)
-        if mean > MAX_CHROMA or ink > MAX_INK_CHROMA:
-            return False
-    return True
-
-
 def _matches(
     screen: np.ndarray,
     template: Template | np.ndarray,
@@ -355,17 +229,25 @@ def _matches(
     quick = sorted((q for q in looks if q), key=lambda q: q.score, reverse=True)
     best = quick[: limit + 4]
     found: list[Match] = []
-    for refined in _POOL.map(lambda spot: _refine(screen_g, tmpl_g, spot, factor, known), best):
-        if refined is None or refined.score < threshold:
-            continue
-        height, width = _resize(tmpl_g, refined.scale).shape[:2]
-        bounds = (refined.x, refined.y, refined.x + width, refined.y + height)
-        if any(_overlap(bounds, m.bounds) > 0.3 for m in found):
-            continue
-        patch = screen[bounds[1] : bounds[3], bounds[0] : bounds[2]]
-        if not holds_up(patch, tmpl.image, colour=colour, rendered_alike=alike):
-            continue
-        found.append(Match(bounds, round(refined.score, 4), round(refined.scale, 4)))
+    # refined a core's worth at a time and confirmed best first: for one match, the rest
+    # are refined only when the best few are look-alikes
+    batch = max(_WORKERS, limit)
+    for start in range(0, len(best), batch):
+        refined = _POOL.map(
+            lambda spot: _refine(screen_g, tmpl_g, spot, factor, known), best[start : start + batch]
+        )
+        for spot in sorted(
+            (s for s in refined if s and s.score >= threshold), key=lambda s: -s.score
+        ):
+            height, width = _resize(tmpl_g, spot.scale).shape[:2]
+            bounds = (spot.x, spot.y, spot.x + width, spot.y + height)
+            if any(_overlap(bounds, m.bounds) > 0.3 for m in found):
+                continue
+            patch = screen[bounds[1] : bounds[3], bounds[0] : bounds[2]]
+            if holds_up(patch, tmpl.image, colour=colour, rendered_alike=alike):
+                found.append(Match(bounds, round(spot.score, 4), round(spot.scale, 4)))
+                if len(found) == limit:
+                    return found
     found.sort(key=lambda m: m.score, reverse=True)
     return found[:limit]
 

@@ -1,6 +1,7 @@
 """locate on screens unlike the lab's own (tests/vision/foreign.py): random layouts and
 colours, other fonts, crowded with look-alikes, no density given. The same bar as on our
-screens: >= 99 % found within 3 px, <= 1 % false matches."""
+screens: >= 99 % found within 3 px, <= 1 % false matches. A sample of 150 + 100 cases;
+bench/bench_vision.py measures the full set."""
 
 from __future__ import annotations
 
@@ -9,20 +10,20 @@ from tests.vision.cases import hit
 from tests.vision.foreign import look_alikes, negatives, positives, screen
 
 
-def test_300_foreign_positives_found_within_3px_without_a_density():
-    cases = positives(300)
+def test_150_foreign_positives_found_within_3px_without_a_density():
+    cases = positives(150)
     missed = [
         c.source
         for c in cases
         if not hit(c, m.center if (m := locate(c.screen, Template(c.template.image))) else None)
     ]
-    assert len(missed) <= 3, missed  # >= 99 %
+    assert len(missed) <= 1, missed  # >= 99 %
 
 
 def test_foreign_look_alikes_are_not_taken_for_the_template():
-    cases = negatives(200)
+    cases = negatives(100)
     false = [c.source for c in cases if locate(c.screen, Template(c.template.image))]
-    assert len(false) <= 2, false  # <= 1 %
+    assert len(false) <= 1, false  # <= 1 %
 
 
 def test_the_generator_makes_what_it_says():

@@ -1,5 +1,6 @@
-"""locate on real screenshots and perturbed copies: >= 99 % found within 3 px over 500+
-generated cases, <= 1 % false matches on templates absent from the screen."""
+"""locate on real screenshots and perturbed copies: >= 99 % found within 3 px, <= 1 % false
+matches on templates absent from the screen. A sample of 200 + 100 cases; bench/bench_vision.py
+measures the full set (600 + 200) for docs/PERFORMANCE.md."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from lab.vision import Template, VisionError, locate, locate_all
 from tests.vision.cases import hit, negatives, positives
 
 
-def test_500_positives_found_within_3px_using_densities(shots):
-    cases = positives(shots, 500)
+def test_200_positives_found_within_3px_using_densities(shots):
+    cases = positives(shots, 200)
     found = [
         hit(
             c,
@@ -27,7 +28,7 @@ def test_500_positives_found_within_3px_using_densities(shots):
 
 
 def test_false_matches_at_most_1_percent(shots):
-    cases = negatives(shots, 200)
+    cases = negatives(shots, 100)
     false = [
         c.source for c in cases if locate(c.screen, c.template, screen_density=c.screen_density)
     ]
