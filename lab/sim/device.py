@@ -22,6 +22,7 @@ from lab.sim.adbd.transport import Transport
 from lab.sim.agent.rpc import AgentMethods
 from lab.sim.agent.server import AgentServer
 from lab.sim.android.audio import PORT as AUDIO_PORT
+from lab.sim.android.commands import COMMANDS
 from lab.sim.android.nfc import NfcController
 from lab.sim.android.system import AndroidSystem
 from lab.sim.console import SerialConsole
@@ -45,6 +46,7 @@ class VirtualDevice:
             spec,
             state_dir,
             self.faults,
+            COMMANDS,
             kernel_log=self.console.kernel if self.console else (lambda line: None),
         )
         self.system.hooks = self

@@ -8,7 +8,7 @@ import io
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Protocol
 
@@ -16,8 +16,8 @@ from PIL import Image
 
 from lab.sim.android.audio import AudioPort
 from lab.sim.android.camera import Camera
-from lab.sim.android.commands import COMMANDS
 from lab.sim.android.features import device_features
+from lab.sim.android.installer import Installer
 from lab.sim.android.logcat import LogBuffer
 from lab.sim.android.packages import ARCADE, ASSISTANT, REMOTE, STORE, WALLET, PackageManager
 from lab.sim.android.processes import SYSTEM_PROCESSES, ProcessTable
@@ -63,6 +63,10 @@ SHELL_ENV = {  # what adbd gives a shell (adb/daemon/shell_service.cpp), and ini
 }
 
 
+# a shell command of the device: (the system, the process) -> exit status
+Command = Callable[["AndroidSystem", Proc], int]
+
+
 class Hooks(Protocol):
     """What the system asks of the device process around it."""
 
@@ -78,8 +82,10 @@ class AndroidSystem:
         spec: DeviceSpec,
         state_dir: Path,
         faults: Faults,
+        commands: Mapping[str, Command],
         kernel_log: Callable[[str], None] = lambda line: None,
     ) -> None:
+        self.commands = commands  # what its shell can run (lab.sim.android.commands)
         self.spec = spec
         self.faults = faults
         self.kernel_log = kernel_log
@@ -119,6 +125,9 @@ class AndroidSystem:
         self.processes = ProcessTable(self.zygote, on_death=self._process_died)
         self.server = SystemServer(self.root / "dev/socket/tos_system", self.run_command)
         self.windows = WindowManager(self)
+        self.installer = Installer(
+            self.packages, self.features, self.files, self.windows, self.log, state_dir
+        )
         self.camera = Camera(self.root) if spec.has("camera") else None
         self.wallet: WalletService | None = None
         if spec.has("payment"):
@@ -227,14 +236,10 @@ class AndroidSystem:
         return found.version_code if found else None
 
     def install_apk(self, data: bytes) -> str | None:
-        from lab.sim.android.commands.packages import install_apk
-
-        return install_apk(self, data)
+        return self.installer.install(data)
 
     def uninstall_package(self, package: str) -> bool:
-        from lab.sim.android.commands.packages import uninstall
-
-        return uninstall(self, package)
+        return self.installer.uninstall(package)
 
     # -- the network and the camera (what the wallet reaches)
     def online(self) -> bool:
@@ -265,7 +270,7 @@ class AndroidSystem:
         name = proc.name
         if name == "app_process64":
             name = "app_process"
-        runner = COMMANDS.get(name)
+        runner = self.commands.get(name)
         if runner is None:
             return proc.fail("inaccessible or not found", 127)
         return runner(self, proc)

@@ -1,24 +1,15 @@
-"""Packages: pm (and `cmd package`, what `adb install` sends with the cmd feature)."""
+"""Packages: pm (and `cmd package`, what `adb install` sends with the cmd feature); the
+installs themselves are lab.sim.android.installer's."""
 
 from __future__ import annotations
 
-import itertools
-import re
-import tempfile
 from typing import TYPE_CHECKING
 
-from lab.apk.signature import SignatureInvalid, verify
-from lab.errors import LabError
-from lab.sim.android.apk import ApkError, read_apk
-from lab.sim.android.props import SDK
+from lab.sim.android.installer import MAX_APK
 from lab.sim.userland.proc import Proc
 
 if TYPE_CHECKING:
     from lab.sim.android.system import AndroidSystem
-
-MAX_APK = 512 << 20  # refuse bigger, rather than hold them in memory
-_PACKAGE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)+")
-_sessions = itertools.count(1_000_001)  # install session ids, as in vmdl<id>.tmp
 
 
 def pm(system: AndroidSystem, proc: Proc) -> int:
@@ -52,7 +43,7 @@ def pm(system: AndroidSystem, proc: Proc) -> int:
         # since Android 7 `pm install` replaces an installed package with or without -r
         return _install(system, proc, data)
     if verb == "uninstall" and rest:
-        if not uninstall(system, rest[-1]):
+        if not system.installer.uninstall(rest[-1]):
             proc.print("Failure [DELETE_FAILED_INTERNAL_ERROR]")
             return 1
         proc.print("Success")
@@ -106,87 +97,11 @@ def _list(system: AndroidSystem, proc: Proc, args: list[str]) -> int:
 
 
 def _install(system: AndroidSystem, proc: Proc, data: bytes) -> int:
-    failure = install_apk(system, data)
+    failure = system.installer.install(data)
     if failure:
         return _failure(proc, failure)
     proc.print("Success")
     return 0
-
-
-def install_apk(system: AndroidSystem, data: bytes) -> str | None:
-    """Install an APK as PackageManager does (`pm install` and the store app both come
-    here): None, or Android's failure (`CODE: message`). Android's checks in its order:
-    parse, certificates, SDK, features, then the rules for an update; the APK lands before
-    the package is registered, so it is never half-installed."""
-    if len(data) > MAX_APK:
-        return f"INSTALL_FAILED_INSUFFICIENT_STORAGE: larger than {MAX_APK >> 20} MiB"
-    try:
-        info = read_apk(data)
-    except ApkError as exc:
-        return str(exc)
-    if not _PACKAGE_NAME.fullmatch(info.package):
-        return f"INSTALL_PARSE_FAILED_BAD_PACKAGE_NAME: {info.package!r}"
-    session = next(_sessions)
-    try:
-        signers = _certificates(system, data)
-    except SignatureInvalid as exc:
-        return (
-            "INSTALL_PARSE_FAILED_NO_CERTIFICATES: Failed to collect certificates from "
-            f"/data/app/vmdl{session}.tmp/base.apk: {exc.message}"
-        )
-    except LabError as exc:  # no verifier on this host: the device cannot install
-        return f"INSTALL_FAILED_INTERNAL_ERROR: {exc.message}"
-    if info.min_sdk > SDK:
-        return (
-            f"INSTALL_FAILED_OLDER_SDK: Requires newer sdk version #{info.min_sdk} "
-            f"(current version is #{SDK})"
-        )
-    missing = [name for name in info.features if name not in system.features]
-    if missing:
-        return (
-            f"INSTALL_FAILED_MISSING_FEATURE: Package {info.package} requires unavailable "
-            f"feature {missing[0]}; "
-        )
-    failure = system.packages.check_install(info, signers)
-    if failure:
-        return failure
-    folder = f"/data/app/{info.package}-1"
-    path = f"{folder}/base.apk"
-    try:
-        system.files.mkdirs(folder)
-        system.files.write_bytes(path, data)
-    except OSError as exc:
-        return f"INSTALL_FAILED_INTERNAL_ERROR: {exc.strerror}"
-    failure = system.packages.install(info, path, signers)
-    if failure:  # another install of this package won meanwhile
-        return failure
-    system.log("I", "PackageManager", f"Installed {info.package} version {info.version_name}")
-    system.windows.refresh()  # the launcher shows the new app
-    return None
-
-
-def uninstall(system: AndroidSystem, name: str) -> bool:
-    """Remove an installed (not a system) package: its process, its files, its icon."""
-    removed = system.packages.uninstall(name)
-    if removed is None:
-        return False
-    system.windows.force_stop(removed.name)
-    try:
-        system.files.remove(removed.path.rsplit("/", 1)[0])
-    except OSError as exc:
-        system.log("W", "PackageManager", f"could not remove {removed.path}: {exc}")
-    system.log("I", "PackageManager", f"Removed package {removed.name}")
-    system.windows.refresh()
-    return True
-
-
-def _certificates(system: AndroidSystem, data: bytes) -> tuple[str, ...]:
-    """The APK's signers, checked by apksig (apksigner) as this device's API level would,
-    on a staged copy (Android stages an install in /data/app/vmdl*.tmp)."""
-    with tempfile.NamedTemporaryFile(dir=system.state_dir, suffix=".apk") as staged:
-        staged.write(data)
-        staged.flush()
-        return verify(staged.name, min_sdk=SDK).digests
 
 
 def _failure(proc: Proc, failure: str) -> int:

@@ -185,8 +185,6 @@ def service(system: AndroidSystem, proc: Proc) -> int:
 
 def cmd(system: AndroidSystem, proc: Proc) -> int:
     """`cmd SERVICE ...`: the service's shell command (what `adb install` calls)."""
-    from lab.sim.android.commands import COMMANDS
-
     args = proc.args[1:]
     if args[:1] == ["-l"]:
         proc.print("List of services:")
@@ -201,7 +199,7 @@ def cmd(system: AndroidSystem, proc: Proc) -> int:
         proc.err(f"cmd: Can't find service: {args[0] if args else ''}\n".encode())
         return 20
     proc.args = [routes[args[0]], *args[1:]]
-    return COMMANDS[routes[args[0]]](system, proc)
+    return system.commands[routes[args[0]]](system, proc)
 
 
 def _connectivity(system: AndroidSystem, proc: Proc, args: list[str]) -> int:
