@@ -14,6 +14,7 @@ import adbutils
 from lab.device.adb_server import AdbServer
 from lab.errors import LabError
 from lab.inventory import Inventory
+from lab.protocols.device_classes import CLASSES, class_of_features
 
 FEATURE_CAPABILITIES = {  # Android feature -> the inventory's capability
     "android.hardware.touchscreen": "touch",
@@ -49,8 +50,9 @@ class Found:
 
     def entry(self, device_id: str) -> str:
         """Its inventory entry (YAML), to review and paste."""
-        shape = {"watch": "round" if "round_display" in self.capabilities else "rect",
-                 "headset": "stereo"}.get(self.device_class, "rect")  # fmt: skip
+        shape = CLASSES[self.device_class].shape
+        if shape == "round" and "round_display" not in self.capabilities:
+            shape = "rect"  # a square watch
         return "\n".join([
             f"  - id: {device_id}",
             f"    class: {self.device_class}",
@@ -72,14 +74,7 @@ def describe(device: adbutils.AdbDevice) -> Found:
 
     features = set(re.findall(r"feature:(\S+)", sh("pm list features")))
     packages = set(re.findall(r"package:(\S+)", sh("pm list packages")))
-    if "android.hardware.type.watch" in features:
-        device_class = "watch"
-    elif features & {"android.hardware.type.television", "android.software.leanback"}:
-        device_class = "tv"
-    elif "android.hardware.vr.high_performance" in features:
-        device_class = "headset"
-    else:
-        device_class = "phone"
+    device_class = class_of_features(features)
     size = re.search(r"(\d+)x(\d+)", sh("wm size"))
     width, height = (int(size.group(1)), int(size.group(2))) if size else (0, 0)
     dpi = re.search(r"(\d+)", sh("wm density"))

@@ -6,6 +6,8 @@ declare words from this list so that a typo never silently hides a device from a
 
 from __future__ import annotations
 
+from lab.protocols.device_classes import NAMES
+
 CAPABILITIES: dict[str, str] = {
     "touch": "touch screen: taps, swipes and long presses",
     "dpad": "D-pad remote: focus navigation with DPAD_* / ENTER / BACK / HOME keys",
@@ -29,5 +31,5 @@ CAPABILITIES: dict[str, str] = {
     "head_tracking": "6-DoF head tracking",
 }
 
-DEVICE_CLASSES: tuple[str, ...] = ("watch", "tv", "headset", "phone")
+DEVICE_CLASSES: tuple[str, ...] = NAMES  # lab.protocols.device_classes, the one registry
 DISPLAY_SHAPES: tuple[str, ...] = ("rect", "round", "stereo")

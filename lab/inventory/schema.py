@@ -23,6 +23,7 @@ from pydantic import (
 
 from lab.inventory.capabilities import CAPABILITIES
 from lab.inventory.suggest import did_you_mean
+from lab.protocols.device_classes import NAMES
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}$")
 _SERIAL = re.compile(r"^\S+$")
@@ -147,7 +148,7 @@ class SoundCard(_Strict):
 
 class Device(_Strict):
     id: NonEmpty
-    device_class: Literal["watch", "tv", "headset", "phone"] = Field(alias="class")
+    device_class: Literal[NAMES] = Field(alias="class")  # type: ignore[valid-type]
     model: NonEmpty
     platform: NonEmpty
     virtual: bool = False

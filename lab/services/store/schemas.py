@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from lab.protocols.device_classes import NAMES
 from lab.services.store.models import MAX_PRICE
 
 Name = Annotated[str, Field(min_length=1, max_length=64)]
@@ -35,7 +36,7 @@ class AccountIn(_Body):
 class DeviceIn(_Body):
     id: Annotated[str, Field(min_length=1, max_length=64)]
     account: Annotated[str, Field(min_length=1, max_length=32)]
-    device_class: Literal["watch", "tv", "headset", "phone"]
+    device_class: Literal[NAMES]  # type: ignore[valid-type]
     features: Annotated[list[Feature], Field(max_length=200)]
     sdk: Annotated[int, Field(ge=1, le=99)]
 

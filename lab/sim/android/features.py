@@ -4,18 +4,10 @@ one the device lacks is refused at install (INSTALL_FAILED_MISSING_FEATURE)."""
 
 from __future__ import annotations
 
+from lab.protocols.device_classes import CLASSES
 from lab.sim.spec import DeviceSpec
 
-BY_CLASS = {
-    "watch": ("android.hardware.type.watch",),
-    "tv": (
-        "android.hardware.type.television",
-        "android.software.leanback",
-        "android.software.leanback_only",
-    ),
-    "headset": ("android.software.vr.mode", "android.hardware.vr.high_performance"),
-    "phone": ("android.hardware.telephony", "android.software.home_screen"),
-}
+BY_CLASS = {name: c.features for name, c in CLASSES.items()}
 BY_CAPABILITY = {
     "touch": ("android.hardware.touchscreen", "android.hardware.touchscreen.multitouch"),
     "nfc": ("android.hardware.nfc", "android.hardware.nfc.hce"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 
+from lab.protocols.device_classes import CLASSES
 from lab.sim.spec import DeviceSpec
 
 SDK = 33
@@ -51,9 +52,7 @@ def default_props(spec: DeviceSpec) -> dict[str, str]:
         "ro.build.type": "user",
         "ro.build.tags": "release-keys",
         "ro.build.fingerprint": fingerprint,
-        "ro.build.characteristics": {"tv": "tv", "watch": "watch", "headset": "vr"}.get(
-            spec.device_class, "default"
-        ),
+        "ro.build.characteristics": CLASSES[spec.device_class].characteristics,
         "ro.serialno": spec.serialno,
         "ro.boot.serialno": spec.serialno,
         "ro.sf.lcd_density": str(spec.density),
