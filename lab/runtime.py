@@ -122,3 +122,19 @@ def read_part_record(part_id: str) -> dict[str, Any] | None:
     if not isinstance(record, dict) or not same_process(record.get("identity")):
         return None
     return record
+
+
+def resolve_port(url: str, owner: str, kind: str) -> str | None:
+    """A serial line's URL as pyserial opens it. `url` as the inventory gives it, or for
+    a virtual one (`pty`) the pty its running process announced: the console of device
+    `owner` (kind "console") or the bench part `owner` (any other kind); None when that
+    process is not up. The one place a `pty` turns into a port."""
+    if url != "pty":
+        return url
+    if kind == "console":
+        record = read_sim_records().get(owner)
+        if not record or not pid_alive(int(record.get("pid", 0))):
+            return None
+        return str(record["console"]) if record.get("console") else None
+    part = read_part_record(owner)
+    return str(part["port"]) if part and part.get("port") else None

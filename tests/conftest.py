@@ -12,6 +12,7 @@ from lab.apk.keys import make_key
 from lab.cloud.payment import Merchant, PaymentSandbox, WalletAccess
 from lab.cloud.store import Store
 from lab.device.dut import Dut
+from lab.device.factory import open_dut
 from lab.inventory import load_inventory
 from tests import fidelity
 from tests.farm import STORE_PORT, Farm, lab_home, start_farm, start_sandbox
@@ -117,7 +118,7 @@ def make_dut(farm, monkeypatch, tmp_path):
     opened: list[Dut] = []
 
     def make(device_id: str, timeout: float = 10) -> Dut:
-        dut = Dut(inventory.device(device_id), inventory.farm, tmp_path / "logs", timeout=timeout)
+        dut = open_dut(inventory, device_id, log_dir=tmp_path / "logs", timeout=timeout)
         opened.append(dut)
         return dut
 

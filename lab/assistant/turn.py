@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lab.device.dut import Dut
-from lab.rig.exchange import Exchange, Rig
+from lab.rig.exchange import Audio, Exchange
 from lab.voice.speech import RATE
 from lab.voice.transcribe import transcribe
 from lab.voice.utterance import Rendered, Utterance, render
@@ -64,7 +64,7 @@ class Turn:
         return transcribe(self.exchange.heard[start:end], phrases)
 
 
-def ask(dut: Dut, rig: Rig, utterance: Utterance, listen: float = LISTEN) -> Turn:
+def ask(dut: Dut, rig: Audio, utterance: Utterance, listen: float = LISTEN) -> Turn:
     """Play `utterance` from the home screen and collect what the device did."""
     dut.ui.press("home")
     rendered = render(utterance)

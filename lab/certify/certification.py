@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import lab
@@ -26,7 +26,7 @@ from lab.certify.definition import load_definition
 from lab.certify.keys import load_private
 from lab.certify.plan import Plan, load_plan, owner, plan_digest
 from lab.certify.results import CaseResult, apply_run, as_dicts, judge, read_collected
-from lab.device.dut import Dut
+from lab.device.factory import open_dut
 from lab.errors import LabError
 from lab.inventory import Inventory
 from lab.run.runner import RunPlan, run_pytest
@@ -38,7 +38,8 @@ PROPS = ("ro.build.fingerprint", "ro.product.brand", "ro.product.model", "ro.pro
 
 def build_of(inventory: Inventory, device_id: str) -> dict[str, str]:
     """What the device says of its build (getprop), read over adb."""
-    dut = Dut(inventory.device(device_id), inventory.farm, Path(tempfile.gettempdir()))
+    # read before the run leases it, unleased: reading properties acts on nothing
+    dut = open_dut(inventory, device_id, log_dir=Path(tempfile.gettempdir()))
     try:
         return {name: dut.getprop(name) for name in PROPS}
     finally:
@@ -108,7 +109,7 @@ def run_session(
         kept.update(tests)
         tests = kept
     record = folder / "logs" / "run.jsonl"
-    run_pytest(_with(base, "--certify-out", str(record)), Path.cwd())
+    run_pytest(replace(base, record_path=record), Path.cwd())
     if record.exists():
         apply_run(tests, ids, record)
     end = dt.datetime.now().astimezone().isoformat(timespec="seconds")
@@ -166,13 +167,9 @@ def _run_plan(
     )
 
 
-def _with(plan: RunPlan, *extra: str) -> RunPlan:
-    return RunPlan(**{**asdict(plan), "extra": (*plan.extra, *extra)})
-
-
 def _collect_only(plan: RunPlan, out: Path) -> RunPlan:
-    extra = (*plan.extra, "--collect-only", "-q", "--certify-out", str(out))
-    return RunPlan(**{**asdict(plan), "workers": 1, "extra": extra})
+    extra = (*plan.extra, "--collect-only", "-q")
+    return replace(plan, workers=1, extra=extra, record_path=out)
 
 
 def _carried(previous: dict, plan_path: Path) -> list[str]:

@@ -46,8 +46,8 @@ def _report(folder: Path, session: dict) -> None:
 @click.option("--out", default=OUT, show_default=True, type=Path)
 def run_(plan_name: str, devices: tuple[str, ...], inventory: str, key_path: Path, out: Path):
     """Run PLAN on the devices; exit 0 on PASS, 1 on FAIL."""
+    from lab.certify.certification import run_session
     from lab.certify.plan import find_plan
-    from lab.certify.session import run_session
     from lab.inventory import load_inventory
 
     plan_path = find_plan(plan_name)
@@ -65,8 +65,8 @@ def run_(plan_name: str, devices: tuple[str, ...], inventory: str, key_path: Pat
 @click.option("--out", default=OUT, show_default=True, type=Path)
 def retry(session_id: str, devices: tuple[str, ...], inventory: str, key_path: Path, out: Path):
     """Rerun only the failed and not-executed tests of a session, as a new session."""
+    from lab.certify.certification import load_session, run_session
     from lab.certify.keys import load_private, public_pem
-    from lab.certify.session import load_session, run_session
     from lab.errors import LabError
     from lab.inventory import load_inventory
 

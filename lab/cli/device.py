@@ -17,6 +17,7 @@ from lab.cli.devices import inventory_option
 from lab.cli.output import stdout, warn
 from lab.device.adb_server import AdbServer, adb_binary
 from lab.device.dut import Dut
+from lab.device.factory import open_dut
 from lab.errors import LabError
 from lab.farm.books import open_books
 from lab.farm.remote import with_exported
@@ -50,7 +51,7 @@ def _open(inventory_path: str, device_id: str) -> tuple[Inventory, Dut]:
     if ":" in serial and server.states().get(serial) != "device":
         server.reconnect(serial)  # a network device (a virtual one): attach it
     logs = Path(tempfile.gettempdir()) / "lab-device"
-    return inventory, Dut(chosen, inventory.farm, logs)
+    return inventory, open_dut(inventory, device_id, log_dir=logs)  # unleased: warned above
 
 
 @device.command()

@@ -20,8 +20,16 @@ from lab.farm.remote import with_exported
 from lab.inventory import DEVICE_CLASSES, Inventory, is_loopback, load_inventory
 from lab.inventory.suggest import did_you_mean
 from lab.report.html import generate
-from lab.report.summary import STATUSES, summarize
-from lab.run.runner import INTERRUPTED, Interrupted, RunPlan, exit_code, run_pytest
+from lab.run.outcome import (
+    INTERRUPTED,
+    RECORD,
+    STATUSES,
+    TestOutcome,
+    exit_code,
+    read_outcomes,
+    summarize,
+)
+from lab.run.runner import Interrupted, RunPlan, run_pytest
 from lab.tos.paths import PREFIX, resolve
 
 _STYLE = {"passed": "green", "failed": "red", "broken": "yellow", "skipped": "dim"}
@@ -110,12 +118,12 @@ def run(
         run_id=f"{socket.gethostname()}-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}",
     )
     try:
-        code = exit_code(run_pytest(plan, Path.cwd()), plan.results)
+        code = exit_code(run_pytest(plan, Path.cwd()), read_outcomes(plan.record))
         partial = False
     except Interrupted:
         code, partial = INTERRUPTED, True
         stderr.print("[yellow]interrupted:[/] the report shows the tests that ended before")
-    _summary(plan.results)
+    _summary(read_outcomes(plan.record))
     if plan.junit.exists():
         stdout.print(f"JUnit XML: {plan.junit}")
     if any(plan.results.glob("*-result.json")):
@@ -175,12 +183,12 @@ def report(inventory_path: str, report_dir: str | None, single_file: bool) -> No
     """Generate the HTML report again from the last run's results."""
     folder = _report_dir(load_inventory(inventory_path), report_dir)
     index = generate(folder / "allure-results", folder / "allure-report", single_file=single_file)
-    _summary(folder / "allure-results")
+    _summary(read_outcomes(folder / RECORD))
     stdout.print(f"[bold]Allure report:[/] {index}")
 
 
-def _summary(results: Path) -> None:
-    rows = summarize(results) if results.is_dir() else []
+def _summary(outcomes: list[TestOutcome]) -> None:
+    rows = summarize(outcomes)
     if not rows:
         stderr.print("no test results were written")
         return

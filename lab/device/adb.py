@@ -54,6 +54,9 @@ def quote(command: Command) -> str:
     return " ".join(shlex.quote(str(arg)) for arg in command)
 
 
+Fence = Callable[[str], None]  # called with an operation's name before it; raises to refuse
+
+
 def _unfenced(operation: str) -> None:
     """No lease to check (a device used outside a run)."""
 
@@ -91,7 +94,7 @@ class Adb:
         self.host, self.port = parse_host_port(server)
         self.client = adbutils.AdbClient(host=self.host, port=self.port, socket_timeout=timeout)
         # called before every operation (a lease's fencing check can refuse it there)
-        self.before_operation: Callable[[str], None] = _unfenced
+        self.before_operation: Fence = _unfenced
         self.device = FencedDevice(self.client, serial=serial)
         self.device.before = lambda operation: self.before_operation(operation)
 

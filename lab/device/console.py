@@ -12,8 +12,10 @@ from pathlib import Path
 import serial
 
 from lab.device.errors import DeviceError, DeviceTimeout
+from lab.device.steps import step
 from lab.inventory.schema import DEFAULT_CONSOLE_PROMPT
 from lab.redaction import SECRETS
+from lab.threads import background
 
 _BUFFER_LIMIT = 1 << 20
 
@@ -60,9 +62,7 @@ class Console:
         self._dropped = 0  # bytes trimmed off the front of the buffer
         self._cursor = 0  # absolute position where the next expect starts
         self._stop = threading.Event()
-        self._reader = threading.Thread(
-            target=self._read_loop, daemon=True, name=f"console-{device_id}"
-        )
+        self._reader = background(self._read_loop, name=f"console-{device_id}")
         self._reader.start()
 
     def _read_loop(self) -> None:
@@ -104,12 +104,14 @@ class Console:
         with self._lock:
             return bytes(self._buffer[max(0, position - self._dropped) :])
 
+    @step("console send {text}")
     def send(self, text: str, end: str = "\r") -> None:
         try:
             self._port.write((text + end).encode())
         except (serial.SerialException, OSError) as exc:
             raise DeviceError(self.device_id, f"console send {text!r}", str(exc)) from None
 
+    @step("console expect {pattern}")
     def expect(self, pattern: str | bytes | re.Pattern, timeout: float = 10.0) -> re.Match:
         """Wait for `pattern` after the previous match; DeviceTimeout shows what came."""
         regex = (
@@ -136,6 +138,7 @@ class Console:
                     )
                 self._lock.wait(remaining)
 
+    @step("console run {command}")
     def run(
         self,
         command: str,

@@ -1,5 +1,5 @@
 """The device under test: one handle over ADB, the console, the UI and the screen of an
-inventory device, built lazily so a test pays only for what it uses, with services
+inventory device, built lazily so a test pays only for what it uses, with capture services
 (logcat, console log) that live as long as the handle and ride out a reboot."""
 
 from __future__ import annotations
@@ -9,33 +9,55 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from lab.device.adb import Adb, Command, ShellResult
+from lab.device.adb import Adb, Command, Fence, ShellResult
+from lab.device.capture.base import CaptureService
+from lab.device.capture.console_log import ConsoleLog
+from lab.device.capture.logcat import LogcatService
 from lab.device.console import Console
 from lab.device.errors import BadCapture, DeviceError
-from lab.device.screen import ScreenChecks
-from lab.device.services.base import DeviceService
-from lab.device.services.console_log import ConsoleLog
-from lab.device.services.logcat import LogcatService
+from lab.device.screen import Goldens, ScreenChecks
+from lab.device.steps import step
 from lab.device.ui import Ui
 from lab.inventory import Device, Farm
-from lab.runtime import read_sim_records
-from lab.vision.goldens import GoldenStore
+from lab.inventory.schema import Peripheral
+from lab.runtime import resolve_port
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 class Dut:
-    def __init__(self, device: Device, farm: Farm, log_dir: Path, timeout: float = 30.0) -> None:
+    """Made by lab.device.factory.open_dut (a handle) or lab.farm.checkout (a leased,
+    checked device): never by hand, so no one gets a device without its goldens or fence."""
+
+    def __init__(
+        self,
+        device: Device,
+        farm: Farm,
+        log_dir: Path,
+        goldens: Goldens,
+        *,
+        timeout: float = 30.0,
+        fence: Fence | None = None,
+        parts: tuple[Peripheral, ...] = (),
+    ) -> None:
         self.info = device
+        self.parts = parts  # the bench parts beside it (its NFC reader): lab.rig opens them
         self.id = device.id
         self.device_class = device.device_class
         self.log_dir = log_dir
         self.adb = Adb(device.id, device.adb.serial, device.adb_server(farm), timeout=timeout)
+        if fence is not None:  # a lease's check before every operation, raw clients included
+            self.adb.before_operation = fence
         self._console: Console | None = None
         self._ui: Ui | None = None
-        self.services: dict[str, DeviceService] = {}
-        # vision checks with the default golden folder; the factory configures its own
-        self.screen = ScreenChecks(self, GoldenStore(Path("goldens")))
+        self.captures: dict[str, CaptureService] = {}
+        self.screen = ScreenChecks(
+            self,
+            goldens.store,
+            update=goldens.update,
+            changes_log=goldens.changes_log,
+            attach=goldens.attach,
+        )
 
     def __repr__(self) -> str:
         return f"<Dut {self.id} ({self.device_class}, {self.info.model})>"
@@ -69,17 +91,14 @@ class Dut:
     def open_console(self) -> Console:
         if self.info.console is None:
             raise DeviceError(self.id, "open console", "the inventory gives it no console")
-        url = self.info.console.url
-        if url == "pty":  # a virtual device: its pty is announced by `lab sim up`
-            record = read_sim_records().get(self.id)
-            if not record or not record.get("console"):
-                raise DeviceError(
-                    self.id,
-                    "open console",
-                    "the virtual device is not running",
-                    hint="start it with `lab sim up`",
-                )
-            url = str(record["console"])
+        url = resolve_port(self.info.console.url, self.id, "console")
+        if url is None:  # a virtual device's pty, announced by `lab sim up`
+            raise DeviceError(
+                self.id,
+                "open console",
+                "the virtual device is not running",
+                hint="start it with `lab sim up`",
+            )
         return Console(
             self.id,
             url,
@@ -88,20 +107,21 @@ class Dut:
             prompt=self.info.console.prompt,
         )
 
-    # -- services
-    def start_services(self) -> None:
+    # -- capture services
+    def start_captures(self) -> None:
         """Logcat, and the console log when the device has a console."""
-        self.services.setdefault("logcat", LogcatService(self.adb))
+        self.captures.setdefault("logcat", LogcatService(self.adb))
         if self.has_console:
-            self.services.setdefault("console", ConsoleLog(lambda: self.console))
-        for service in self.services.values():
+            self.captures.setdefault("console", ConsoleLog(lambda: self.console))
+        for service in self.captures.values():
             service.start()
 
-    def stop_services(self) -> None:
-        for service in self.services.values():
+    def stop_captures(self) -> None:
+        for service in self.captures.values():
             service.stop()
 
     # -- convenience over adb
+    @step("shell {command}")
     def shell(
         self, command: Command, timeout: float | None = None, check: bool = False
     ) -> ShellResult:
@@ -111,19 +131,21 @@ class Dut:
     def getprop(self, name: str) -> str:
         return self.adb.getprop(name)
 
+    @step("reboot")
     def reboot(self, timeout: float = 120.0) -> None:
-        """Reboot and wait until it has booted; services pause and resume around it (no
+        """Reboot and wait until it has booted; captures pause and resume around it (no
         logcat line is lost), the UI agent is started again on its next use."""
-        for service in self.services.values():
+        for service in self.captures.values():
             service.pause()
         self._ui = None
         try:
             self.adb.reboot(timeout)
         finally:
-            for service in self.services.values():
+            for service in self.captures.values():
                 service.resume()
 
     # -- the screen
+    @step("screenshot")
     def screenshot_png(self, timeout: float = 20.0) -> bytes:
         """`screencap -p`, checked: a capture that is not a PNG of the display's size is an
         error, never a black image standing in for it (adbutils' silent fallback)."""
@@ -158,7 +180,7 @@ class Dut:
             return self.adb.read_file(path, limit=16 << 20).decode(errors="replace")
 
     def close(self) -> None:
-        self.stop_services()
+        self.stop_captures()
         if self._console is not None:
             self._console.close()
             self._console = None

@@ -1,17 +1,22 @@
-"""One way to open a device handle, in pytest or outside it (pytest-embedded's
-DutFactory): the fixtures, the health check and the CLI all call `open_dut`."""
+"""The one place a device handle is made (pytest-embedded's DutFactory). `open_dut` gives
+a bare handle, unleased: for looking (the dashboard's thumbnails, a build's fingerprint,
+`lab device` with its warning). To act on a device, take it with lab.farm.checkout, which
+leases, fences and checks it and builds the handle here."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-
+from lab.device.adb import Fence
 from lab.device.dut import Dut
-from lab.device.screen import ScreenChecks
+from lab.device.screen import Goldens
 from lab.inventory import Inventory
 from lab.vision.goldens import GoldenStore
+
+
+def default_goldens(inventory: Inventory) -> Goldens:
+    """goldens/ beside the inventory, read and written there."""
+    return Goldens(GoldenStore(inventory.base_dir / "goldens"))
 
 
 def open_dut(
@@ -20,24 +25,18 @@ def open_dut(
     *,
     log_dir: Path,
     timeout: float = 30.0,
-    goldens: Path | None = None,
-    golden_fallbacks: tuple[Path, ...] = (),
-    update_goldens: bool = False,
-    changes_log: Path | None = None,
-    attach: Callable[[str, np.ndarray], None] | None = None,
+    goldens: Goldens | None = None,
+    fence: Fence | None = None,
 ) -> Dut:
-    """A handle on inventory device `device_id` (no lease: the caller holds one if needed).
-    `goldens`: the golden screens folder goldens are recorded in (default: goldens/ beside
-    the inventory), `golden_fallbacks` where else they are read from (the TOS+ kit's);
-    `attach`: where a failed screen check puts its images."""
-    device = inventory.device(device_id)
-    dut = Dut(device, inventory.farm, log_dir, timeout=timeout)
-    folder = goldens or inventory.base_dir / "goldens"
-    dut.screen = ScreenChecks(
-        dut,
-        GoldenStore(folder, golden_fallbacks),
-        update=update_goldens,
-        changes_log=changes_log,
-        attach=attach,
+    """A handle on inventory device `device_id`. `goldens`: where its screen checks keep
+    their goldens (default: goldens/ beside the inventory); `fence`: a lease's check before
+    every operation (lab.farm.checkout passes its own)."""
+    return Dut(
+        inventory.device(device_id),
+        inventory.farm,
+        log_dir,
+        goldens or default_goldens(inventory),
+        timeout=timeout,
+        fence=fence,
+        parts=tuple(p for p in inventory.peripherals if p.faces == device_id),
     )
-    return dut

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from lab.device.adb_server import AdbServer
-from lab.device.errors import DeviceError
+from lab.device.errors import DeviceError, DeviceLost
 from lab.errors import LabError
 
 if TYPE_CHECKING:
@@ -25,6 +25,7 @@ class Step:
     ok: bool
     detail: str
     seconds: float
+    went_away: bool = False  # the device dropped off during this step (DeviceLost)
 
 
 NOT_BOOTED = "the device has not finished booting"
@@ -38,8 +39,9 @@ class HealthReport:
 
     @property
     def booting(self) -> bool:
-        """It answers but is still booting: worth waiting for."""
-        return any(not s.ok and NOT_BOOTED in s.detail for s in self.steps)
+        """It answers but is still booting, or went away during the check (a reboot
+        that began meanwhile): worth waiting for."""
+        return any(not s.ok and (NOT_BOOTED in s.detail or s.went_away) for s in self.steps)
 
     @property
     def ok(self) -> bool:
@@ -64,11 +66,13 @@ def check_health(dut: Dut, timeout: float = 5.0) -> HealthReport:
 
     def step(name: str, probe: Callable[[], str]) -> bool:
         started = time.monotonic()
+        went_away = False
         try:
             detail, ok = probe(), True
         except (LabError, OSError, ValueError) as exc:
             detail, ok = (exc.message if isinstance(exc, LabError) else str(exc)), False
-        report.steps.append(Step(name, ok, detail, time.monotonic() - started))
+            went_away = isinstance(exc, DeviceLost)
+        report.steps.append(Step(name, ok, detail, time.monotonic() - started, went_away))
         return ok
 
     def adb_state() -> str:
@@ -86,8 +90,22 @@ def check_health(dut: Dut, timeout: float = 5.0) -> HealthReport:
     def shell() -> str:
         result = dut.shell("echo lab-health; getprop sys.boot_completed", timeout=timeout)
         lines = result.stdout.split()
+        if not lines and result.exit_code != 0:
+            # adbd answered but its shell did not start ("exec '/system/bin/sh' failed"):
+            # the device is coming up (a reboot's early boot), so it is waited for as one
+            # that has not finished booting, within the recovery time
+            said = result.stderr.strip()[:120] or "no output"
+            raise DeviceError(
+                dut.id, "shell", f"{NOT_BOOTED} (its shell did not start: exit "
+                f"{result.exit_code}, {said})"
+            )  # fmt: skip
         if lines[:1] != ["lab-health"]:
-            raise DeviceError(dut.id, "shell", f"unexpected answer {result.stdout[:80]!r}")
+            raise DeviceError(
+                dut.id,
+                "shell",
+                f"unexpected answer {result.stdout[:80]!r} (exit {result.exit_code}, "
+                f"stderr {result.stderr.strip()[:80]!r})",
+            )
         if lines[1:2] != ["1"]:
             raise DeviceError(dut.id, "shell", NOT_BOOTED)
         return "answers, booted"

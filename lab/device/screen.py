@@ -8,6 +8,7 @@ import json
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, cast
 
@@ -26,6 +27,18 @@ from lab.vision.template import Template
 
 DYNAMIC_VIEWS = (":id/clock", ":id/battery")  # always masked: they change by themselves
 Attacher = Callable[[str, np.ndarray], None]
+
+
+@dataclass(frozen=True)
+class Goldens:
+    """Where a device's screen checks keep their goldens and what they do with a
+    difference: `store` (read, recorded into), `update` (record instead of comparing),
+    `changes_log` (one JSON line per recorded golden), `attach` (a failure's images)."""
+
+    store: GoldenStore
+    update: bool = False
+    changes_log: Path | None = None
+    attach: Attacher | None = None
 
 
 class Screen(Protocol):

@@ -19,6 +19,7 @@ import uiautomator2 as u2
 from lab.device.adb import FencedDevice
 from lab.device.errors import DeviceError, DeviceLost, DeviceTimeout
 from lab.device.host_protocol import HostProtocolError, open_service
+from lab.device.steps import step
 from lab.errors import LabError
 
 T = TypeVar("T")
@@ -141,16 +142,20 @@ class Ui:
     def info(self) -> dict[str, Any]:
         return self.call("device info", lambda d: d.info, repeatable=True)
 
+    @step("press {key}")
     def press(self, key: str | int) -> None:
         self.call(f"press {key}", lambda d: d.press(key))
 
+    @step("click {x},{y}")
     def click(self, x: int, y: int) -> None:
         self.call(f"click ({x},{y})", lambda d: d.click(x, y))
 
+    @step("tap {selector}")
     def tap(self, timeout: float = 10.0, **selector: Any) -> None:
         """Click the element `selector` finds, waiting up to `timeout` for it."""
         self.call(f"tap {selector}", lambda d: d(**selector).click(timeout=timeout))
 
+    @step("tap image {template}")
     def tap_image(self, template: Any, timeout: float = 10.0) -> Any:
         """Wait for `template` (a Template or a PNG path) on screen and tap its centre."""
         if not self._touch:
@@ -166,6 +171,7 @@ class Ui:
         self.click(*match.center)
         return match
 
+    @step("type {text!r} into {selector}")
     def set_text(self, text: str, timeout: float = 10.0, **selector: Any) -> None:
         """Replace the text of the field `selector` finds (a search box, say)."""
         self.call(
@@ -177,11 +183,13 @@ class Ui:
             f"exists {selector}", lambda d: d(**selector).wait(timeout=timeout), repeatable=True
         )
 
+    @step("wait until gone: {selector}")
     def gone(self, timeout: float = 10.0, **selector: Any) -> bool:
         return self.call(
             f"gone {selector}", lambda d: d(**selector).wait_gone(timeout=timeout), repeatable=True
         )
 
+    @step("read text of {selector}")
     def text(self, timeout: float = 10.0, **selector: Any) -> str:
         return self.call(
             f"text of {selector}",

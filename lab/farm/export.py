@@ -30,7 +30,7 @@ from lab.device.adb_server import AdbServer
 from lab.errors import LabError
 from lab.farm.books import Books
 from lab.inventory import Device, Inventory, is_loopback
-from lab.runtime import read_part_record, read_sim_records
+from lab.runtime import resolve_port
 
 
 class Exporter:
@@ -89,20 +89,17 @@ class Exporter:
 
     # -- serial lines through ser2net: consoles, and the NFC readers beside the devices
     def serve_serial_lines(self) -> list[str]:
-        sims = read_sim_records()
         exported = {d.id for d in self.inventory.devices}
         lines: list[str] = []
         said: list[str] = []
         serial_lines: list[tuple[str, str, int, dict[str, int]]] = []  # name, path, baud, to
         for device in self.inventory.devices:
             if device.console:
-                pty = sims.get(device.id, {}).get("console")
-                path = _local_path(device.id, "console", device.console.url, pty)
+                path = _local_path(device.id, "console", device.console.url)
                 serial_lines.append((device.id, path, device.console.baud, self.consoles))
         for part in self.inventory.peripherals:
             if part.faces in exported:
-                pty = (read_part_record(part.id) or {}).get("port")
-                path = _local_path(part.id, part.kind, part.port, pty)
+                path = _local_path(part.id, part.kind, part.port)
                 serial_lines.append((part.id, path, part.baud, self.parts))
         for n, (name, path, baud, served) in enumerate(serial_lines):
             port = self.console_port + n
@@ -191,10 +188,11 @@ class Exporter:
         shutil.rmtree(self._folder, ignore_errors=True)
 
 
-def _local_path(name: str, what: str, url: str, pty: str | None) -> str:
+def _local_path(name: str, what: str, url: str) -> str:
     """The host's path of a serial line (`what` of `name`): its URL, or for a virtual one
-    (`pty`) the pty its process announced (None: not running)."""
+    (`pty`) the pty its process announced."""
     if url == "pty":
+        pty = resolve_port(url, name, what)
         if not pty:
             raise LabError(
                 f"{name}: its virtual {what} is not up",

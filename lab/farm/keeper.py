@@ -15,6 +15,7 @@ import time
 
 from lab.errors import LabError
 from lab.farm.leases import Lease, LeaseLost, Leases
+from lab.threads import background
 
 Held = tuple[str, int]  # (device id, token): tokens count per device, so two devices'
 # leases often carry the same token; keyed by token alone, one overwrote the other, which
@@ -38,7 +39,7 @@ class LeaseKeeper:
         with self._lock:
             self._held[_held(lease)] = (lease, lease.granted or time.monotonic())
         if self.store.ttl and self._thread is None:
-            self._thread = threading.Thread(target=self._beat, name="lease-heartbeat", daemon=True)
+            self._thread = background(self._beat, name="lease-heartbeat")
             self._thread.start()
 
     def drop(self, lease: Lease) -> None:

@@ -12,7 +12,7 @@ from lab.device.adb_server import AdbServer
 from lab.device.console import serial_port
 from lab.errors import LabError
 from lab.inventory import Device, Inventory
-from lab.runtime import pid_alive, read_sim_records
+from lab.runtime import resolve_port
 
 
 @dataclass
@@ -45,9 +45,8 @@ def probe_farm(
         address: _list_server(AdbServer(address, timeout), connect, devices, inventory)
         for address in sorted(servers)
     }
-    sims = read_sim_records()
     with ThreadPoolExecutor(max_workers=max(1, min(16, len(devices)))) as pool:
-        consoles = list(pool.map(lambda d: _console(d, sims, timeout), devices))
+        consoles = list(pool.map(lambda d: _console(d, timeout), devices))
     result = []
     for device, (console_url, console, console_detail) in zip(devices, consoles, strict=True):
         address = device.adb_server(inventory.farm)
@@ -89,15 +88,12 @@ def _list_server(
         return {}, exc.message
 
 
-def _console(device: Device, sims: dict[str, dict], timeout: float) -> tuple[str | None, str, str]:
+def _console(device: Device, timeout: float) -> tuple[str | None, str, str]:
     if device.console is None:
         return None, "none", "no console in the inventory"
-    url = device.console.url
-    if url == "pty":
-        record = sims.get(device.id)
-        if not record or not pid_alive(int(record.get("pid", 0))) or not record.get("console"):
-            return None, "not running", "virtual device is not up (`lab sim up`)"
-        url = str(record["console"])
+    url = resolve_port(device.console.url, device.id, "console")
+    if url is None:
+        return None, "not running", "virtual device is not up (`lab sim up`)"
     try:
         serial_port(url, device.console.baud, timeout, timeout).close()
     except (serial.SerialException, OSError, ValueError) as exc:

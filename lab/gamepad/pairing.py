@@ -9,11 +9,11 @@ import time
 import cv2
 import numpy as np
 
+from lab import rig
 from lab.device.dut import Dut
 from lab.errors import LabError, ProductFailure
 from lab.gamepad.board import ARCADE
 from lab.gamepad.board import rid as arcade_rid
-from lab.rig import camera
 
 REMOTE = "com.tos.remote"
 RESET = "com.tos.arcade.action.RESET"
@@ -51,7 +51,7 @@ def open_lobby(screen: Dut) -> None:
 def hold_up_to(pad: Dut, screen: Dut) -> np.ndarray:
     """Point `pad`'s camera at `screen`: the screen's frame is what the camera sees."""
     frame = screen.screenshot()
-    camera.show(pad, frame)
+    rig.open(pad, "camera").show(frame)
     return frame
 
 
@@ -93,5 +93,5 @@ def pair(pad: Dut, screen: Dut, timeout: float = 15.0) -> int:
     hold_up_to(pad, screen)
     scan(pad)
     player = wait_paired(pad, timeout)
-    camera.clear(pad)
+    rig.open(pad, "camera").clear()
     return player

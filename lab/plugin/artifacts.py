@@ -40,7 +40,7 @@ class Attach:
 
 @dataclass
 class Span:
-    """A test's stretch of the device's services (logcat, console log): marks at its start,
+    """A test's stretch of the device's capture services (logcat, console log): marks at its start,
     excerpts since them when it fails."""
 
     dut: Dut
@@ -48,11 +48,8 @@ class Span:
     notes: list[str] = field(default_factory=list)
 
     def start(self) -> None:
-        self.dut.start_services()
-        self.marks = {name: service.mark() for name, service in self.dut.services.items()}
-
-    def stop(self) -> None:
-        """The services stop with the device handle (Dut.close)."""
+        """The captures run already (lab.farm.checkout starts them): mark where they are."""
+        self.marks = {name: service.mark() for name, service in self.dut.captures.items()}
 
     def attach_failure(self, lost: bool) -> None:
         """Called while the test's own Allure result is still open (from makereport), so
@@ -68,7 +65,7 @@ class Span:
                 attach.xml(f"{name} ui hierarchy", self.dut.hierarchy())
             except LabError as exc:  # a device error, or our lease gone (fencing)
                 attach.text(f"{name} ui hierarchy unavailable", str(exc))
-        for service_name, service in self.dut.services.items():
+        for service_name, service in self.dut.captures.items():
             text = service.excerpt(self.marks.get(service_name, 0))
             attach.text(
                 f"{name} {service_name}", text or f"(no {service_name} output during the test)"

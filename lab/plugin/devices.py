@@ -1,7 +1,8 @@
 """The device fixtures: `dut` (one device; with --shard, or run again elsewhere, whichever
-of a pool is free) and `duts` (several at once, by role). Each leases its device, checks
-it (lab.plugin.readiness), fences every operation with the lease's token, lets the
-watchdog look after a remote one, and closes and releases it after the test."""
+of a pool is free) and `duts` (several at once, by role). Each takes its device with
+lab.farm.checkout (lease, fence, health check, capture services) under the process's
+keeper and readiness, marks the test's span of its logs and lets the watchdog look after
+a remote one."""
 
 from __future__ import annotations
 
@@ -12,15 +13,17 @@ import pytest
 
 from lab.device.dut import Dut
 from lab.device.errors import DeviceUnavailable
-from lab.device.factory import open_dut
+from lab.device.screen import Goldens
+from lab.farm.checkout import checkout
 from lab.farm.leases import Lease
 from lab.inventory import Device
 from lab.plugin.artifacts import Attach, Span
 from lab.plugin.labels import label_test
-from lab.plugin.readiness import ready, take_free, usable_of
+from lab.plugin.readiness import take_free
 from lab.plugin.retry import ELSEWHERE
 from lab.plugin.session import LabSession, lab_session
 from lab.tos import data
+from lab.vision.goldens import GoldenStore
 
 SPANS = pytest.StashKey[list[Span]]()
 POOL = "pool:"  # a --shard test's parameter: the devices it may run on
@@ -32,40 +35,40 @@ def _open(
     device: Device,
     lease: Lease | None = None,
 ) -> Iterator[Dut]:
-    if lease is None:
-        lease = session.leases.acquire(
-            device.id, session.holder, session.lease_timeout, _test_id(request.node)
-        )
-    session.keeper.hold(lease)
     config = request.config
     given = config.getoption("--goldens")
-    dut = open_dut(
-        session.inventory,
-        device.id,
-        log_dir=session.report_dir / "logs",
-        timeout=session.device_timeout,
-        goldens=Path(given).resolve() if given else None,  # None: beside the inventory
-        golden_fallbacks=(data.GOLDENS,),  # the TOS+ kit's suites' own
-        update_goldens=config.getoption("--update-goldens"),
+    goldens = Goldens(
+        # recorded into --goldens, else goldens/ beside the inventory; read there first,
+        # then from the TOS+ kit's suites' own
+        GoldenStore(
+            Path(given).resolve() if given else session.inventory.base_dir / "goldens",
+            (data.GOLDENS,),
+        ),
+        update=config.getoption("--update-goldens"),
         changes_log=session.report_dir / "golden-changes.jsonl",
         attach=Attach().png,
     )
-    dut.adb.before_operation = lambda operation: session.keeper.guard(lease, operation)
-    span = Span(dut)
-    try:
-        ready(session, dut)
+    with checkout(
+        session.inventory,
+        device.id,
+        purpose=_test_id(request.node),
+        books=session.leases,
+        keeper=session.keeper,
+        readiness=session.readiness,
+        lease=lease,
+        lease_timeout=session.lease_timeout,
+        timeout=session.device_timeout,
+        log_dir=session.report_dir / "logs",
+        goldens=goldens,
+    ) as dut:
+        span = Span(dut)
         session.watchdog.watch(dut)
-        span.start()
-        request.node.stash.setdefault(SPANS, []).append(span)
-        yield dut
-    finally:
         try:
-            session.watchdog.unwatch(dut)
-            span.stop()
+            span.start()
+            request.node.stash.setdefault(SPANS, []).append(span)
+            yield dut
         finally:
-            dut.close()
-            session.keeper.drop(lease)
-            session.leases.release(lease)
+            session.watchdog.unwatch(dut)
 
 
 @pytest.fixture
@@ -123,7 +126,7 @@ def duts(request: pytest.FixtureRequest) -> Iterator[dict[str, Dut]]:
     roles = {role: session.inventory.device(i) for role, i in request.param.items()}
     lost_role, candidates = request.node.stash.get(ELSEWHERE, (None, None))
     if lost_role in roles and candidates:  # run again: the lost device's role changes hands
-        roles[lost_role] = session.inventory.device(usable_of(session, candidates)[0])
+        roles[lost_role] = session.inventory.device(session.readiness.usable_of(candidates)[0])
     label_test(request.node, list(roles.values()))
     opened: dict[str, Dut] = {}
     generators = []

@@ -10,7 +10,7 @@ from lab.errors import Category
 from lab.report.categories import LABEL
 
 
-def category_of(excinfo: pytest.ExceptionInfo) -> Category:
+def error_category(excinfo: pytest.ExceptionInfo) -> Category:
     error = excinfo.value
     carried = getattr(type(error), "category", None)
     if isinstance(carried, Category):
@@ -24,6 +24,6 @@ def category_of(excinfo: pytest.ExceptionInfo) -> Category:
 
 def label_failure(excinfo: pytest.ExceptionInfo) -> Category:
     """Put the category on the test's (still open) Allure result."""
-    category = category_of(excinfo)
+    category = error_category(excinfo)
     allure.dynamic.label(LABEL, category.value)
     return category

@@ -1,8 +1,9 @@
-"""What a certification run needs from pytest, written as JSON (`--certify-out PATH`):
-at collection, each test's node id, module and the requirements it names
-(`@pytest.mark.requirement("5.1/W-0-1")`); during the run, each phase's outcome with its
-failure text and the device it ran on. Written by the controller, so xdist workers'
-reports land in one file."""
+"""The run's own record, as JSON lines (`--lab-record PATH`): at collection, each test's
+node id, module and the requirements it names (`@pytest.mark.requirement("5.1/W-0-1")`);
+during the run, each phase's outcome with its failure text, its category (lab.errors.
+Category) and the device it ran on. Written by the controller, so xdist workers' reports
+land in one file. `lab run` reads its exit code and summary from it (lab.run.outcome),
+`lab certify` its verdict (lab.certify.results)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ def requirements_of(item: pytest.Item) -> list[str]:
 
 
 def configure(config: pytest.Config) -> None:
-    out = config.getoption("--certify-out")
+    out = config.getoption("--lab-record")
     if out and not hasattr(config, "workerinput"):
         path = Path(out)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -56,6 +57,7 @@ def reported(config: pytest.Config, report: pytest.TestReport) -> None:
         "failure": redact(report.longreprtext[-4000:]) if report.failed else "",
         "skip": redact(report.longreprtext[-500:]) if report.skipped else "",
         "device": properties.get("device", ""),
+        "category": properties.get("category", ""),
         "requirements": properties.get("requirements", []),
     }])  # fmt: skip
 

@@ -50,7 +50,7 @@ def note_if_lost(item: pytest.Item, error: BaseException, duts: list[Dut]) -> bo
     if session is None or dut is None or not vanished(dut, error):
         return False
     why = getattr(error, "message", str(error))
-    session.lost[dut.id] = why
+    session.readiness.lost[dut.id] = why
     item.stash[LOST] = dut.id
     with contextlib.suppress(LabError):  # the books away: the report still says it
         session.leases.mark(dut.id, Health.BAD, f"lost mid-test: {why}", session.holder)

@@ -31,7 +31,8 @@ from lab.cloud.payment import Merchant, PaymentSandbox, WalletAccess
 from lab.cloud.store import Developer, DeviceAccess, Store
 from lab.inventory import Inventory
 from lab.redaction import register
-from lab.rig.audio import AudioRig
+from lab.rig import open as open_part
+from lab.rig.exchange import Audio
 from lab.tos import data
 from lab.tos.scenarios import Shelf, fresh_wallet
 
@@ -89,6 +90,6 @@ def member(dut, store: Store) -> Iterator[DeviceAccess]:
 
 
 @pytest.fixture
-def rig(dut) -> Iterator[AudioRig]:
-    with AudioRig.beside(dut) as opened:
+def rig(dut) -> Iterator[Audio]:
+    with open_part(dut, "audio") as opened:
         yield opened

@@ -1,4 +1,5 @@
-"""What the plugin keeps for one pytest process: inventory, selection, leases, lost devices."""
+"""What the plugin keeps for one pytest process: inventory, selection, the farm's books,
+the lease keeper, devices' readiness."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from lab.device.health import HealthReport
 from lab.errors import LabError
 from lab.farm.books import Books, open_books
 from lab.farm.keeper import LeaseKeeper
 from lab.farm.leases import holder_name
+from lab.farm.readiness import Readiness
 from lab.farm.remote import with_exported
 from lab.inventory import Device, Inventory, load_inventory
 from lab.plugin.watchdog import Watchdog
@@ -30,14 +31,16 @@ class LabSession:
     lease_timeout: float
     device_timeout: float
     recovery_timeout: float = 60.0  # how long a device lost mid-run is waited for
-    lost: dict[str, str] = field(default_factory=dict)  # device id -> why
-    health: dict[str, HealthReport] = field(default_factory=dict)  # last check per device
     last_device: str = ""  # the pool device this process took last (it is tried first)
     keeper: LeaseKeeper = field(init=False)  # heartbeats and fencing for this process's leases
+    readiness: Readiness = field(init=False)  # health checks kept, devices lost mid-run
     watchdog: Watchdog = field(default_factory=Watchdog)  # notices remote devices vanish
 
     def __post_init__(self) -> None:
         self.keeper = LeaseKeeper(self.leases)
+        self.readiness = Readiness(
+            self.leases, self.holder, self.device_timeout, self.recovery_timeout
+        )
 
 
 def _skipped(why: str) -> None:

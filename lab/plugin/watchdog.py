@@ -18,6 +18,7 @@ from lab.device.adb_server import AdbServer
 from lab.device.dut import Dut
 from lab.device.errors import DeviceLost
 from lab.device.host_protocol import HostProtocolError, host_query
+from lab.threads import background
 
 PERIOD, PROBE_TIMEOUT, MISSES = 1.0, 1.5, 3
 SIGNAL = signal.SIGUSR2
@@ -43,7 +44,7 @@ class Watchdog:
             self._misses[dut.id] = 0
         if self._thread is None:
             signal.signal(SIGNAL, self._interrupt)
-            self._thread = threading.Thread(target=self._loop, name="watchdog", daemon=True)
+            self._thread = background(self._loop, name="watchdog")
             self._thread.start()
 
     def unwatch(self, dut: Dut) -> None:

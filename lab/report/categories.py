@@ -17,7 +17,7 @@ CATEGORIES: list[dict[str, object]] = [
 ]
 
 
-def category_of(result: dict) -> str | None:
+def result_category(result: dict) -> str | None:
     """The category a result of an Allure results folder is in (None if it passed)."""
     if result.get("status") not in ("failed", "broken"):
         return None

@@ -47,8 +47,11 @@ def allure_binary(install: bool = True) -> str:
         )
     cache_dir().mkdir(parents=True, exist_ok=True)
     done = subprocess.run(
+        # an unreachable registry fails in about a minute rather than after npm's
+        # default retries with back-off
         [npm, "install", "--prefix", str(cache_dir()), "--no-audit", "--no-fund",
-         "--loglevel=error", f"allure@{ALLURE_VERSION}"],
+         "--loglevel=error", "--fetch-retries=1", "--fetch-timeout=30000",
+         f"allure@{ALLURE_VERSION}"],
         capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
     if done.returncode != 0 or not cached.exists():

@@ -17,21 +17,22 @@ import numpy as np
 
 from lab.device.dut import Dut
 from lab.errors import LabError
-from lab.rig.exchange import FRAME, RATE, AudioUnsupported, Exchange, Rig
+from lab.rig.exchange import FRAME, RATE, Audio, AudioUnsupported, Exchange
 from lab.rig.soundcard import SoundCardRig
+from lab.threads import background
 
 PORT = 8554
 HEADER = b"TOSAUDIO 1 s16le 16000 1\n"
 BUSY_GRACE = 1.0
 
 
-class AudioRig(Rig):
+class AudioRig(Audio):
     def __init__(self, dut: Dut, sock: socket.socket) -> None:
         self.dut = dut
         self._sock = sock
 
     @classmethod
-    def beside(cls, dut: Dut, timeout: float = 10.0) -> Rig:
+    def beside(cls, dut: Dut, timeout: float = 10.0) -> Audio:
         """The device's sound card when the inventory names one, else (a virtual device)
         its audio stream over adb."""
         if dut.info.audio is not None:
@@ -94,7 +95,7 @@ class AudioRig(Rig):
         sent[: len(utterance)] = utterance
         chunks: list[tuple[float, bytes]] = []
         stop = threading.Event()
-        reader = threading.Thread(target=self._record, args=(chunks, stop), daemon=True)
+        reader = background(self._record, name="audio-record", args=(chunks, stop))
         self._drain()
         reader.start()
         t0 = time.monotonic()

@@ -5,7 +5,7 @@ above a threshold (RMS)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import numpy as np
 
@@ -54,13 +54,13 @@ class Exchange:
         return found
 
 
-R = TypeVar("R", bound="Rig")
+A = TypeVar("A", bound="Audio")
 
 
-class Rig:
-    """What a suite holds, whatever stands beside the device (lab/rig/audio.py over adb,
-    lab/rig/soundcard.py for a sound card): exchange(), stream(), and close() on leaving a
-    `with` block."""
+class Audio(Protocol):
+    """The audio part of a bench, whatever it is (lab/rig/audio.py: a virtual device's
+    audio port over adb; lab/rig/soundcard.py: a sound card beside a real device):
+    exchange(), stream(), and close() on leaving a `with` block."""
 
     def exchange(
         self,
@@ -68,16 +68,13 @@ class Rig:
         listen: float,
         marks: dict[str, float] | None = None,
         answered_after: float | None = None,
-    ) -> Exchange:
-        raise NotImplementedError
+    ) -> Exchange: ...
 
-    def stream(self, samples: np.ndarray, pace: float = 1.0) -> float:
-        raise NotImplementedError
+    def stream(self, samples: np.ndarray, pace: float = 1.0) -> float: ...
 
-    def close(self) -> None:
-        raise NotImplementedError
+    def close(self) -> None: ...
 
-    def __enter__(self: R) -> R:
+    def __enter__(self: A) -> A:
         return self
 
     def __exit__(self, *_: object) -> None:

@@ -16,9 +16,9 @@ import nfc.tag
 import serial
 from nfc.clf import RemoteTarget
 
+from lab.device.dut import Dut
 from lab.errors import Category, LabError, ProductFailure
-from lab.inventory import Inventory
-from lab.runtime import read_part_record
+from lab.runtime import resolve_port
 
 
 class ReaderError(LabError):
@@ -72,21 +72,19 @@ class NfcReader:
         self.clf.device = device
 
     @classmethod
-    def beside(cls, inventory: Inventory, device_id: str) -> NfcReader:
-        part = inventory.peripheral("nfc_reader", device_id)
+    def beside(cls, dut: Dut) -> NfcReader:
+        """The reader the inventory puts beside `dut` (a peripheral that faces it)."""
+        part = next((p for p in dut.parts if p.kind == "nfc_reader"), None)
         if part is None:
             raise ReaderError(
-                f"no NFC reader beside {device_id} in {inventory.path}",
-                hint="declare one under `peripherals:` with `faces: " + device_id + "`",
+                f"no NFC reader beside {dut.id} in the inventory",
+                hint="declare one under `peripherals:` with `faces: " + dut.id + "`",
             )
-        port = part.port
-        if port == "pty":
-            record = read_part_record(part.id)
-            if record is None:
-                raise ReaderError(
-                    f"{part.id}: the virtual reader is not running", hint="run `lab sim up`"
-                )
-            port = record["port"]
+        port = resolve_port(part.port, part.id, part.kind)
+        if port is None:
+            raise ReaderError(
+                f"{part.id}: the virtual reader is not running", hint="run `lab sim up`"
+            )
         return cls(port, part.id)
 
     def wait_card(self, timeout: float = 5.0) -> Card:

@@ -6,7 +6,6 @@ real time only: `stream` ignores a faster pace and says how long it took."""
 
 from __future__ import annotations
 
-import threading
 import time
 
 import numpy as np
@@ -14,12 +13,13 @@ import numpy as np
 from lab.device.dut import Dut
 from lab.errors import LabError
 from lab.inventory.schema import SoundCard
-from lab.rig.exchange import RATE, AudioUnsupported, Exchange, Rig
+from lab.rig.exchange import RATE, Audio, AudioUnsupported, Exchange
+from lab.threads import background
 
 SLACK = 5.0  # seconds beyond the audio's own length before a stuck card is given up on
 
 
-class SoundCardRig(Rig):
+class SoundCardRig(Audio):
     def __init__(self, dut: Dut, card: SoundCard) -> None:
         self.dut = dut
         self._device = (card.input, card.output)
@@ -80,7 +80,7 @@ class SoundCardRig(Rig):
             except Exception as exc:  # reported below, with the device named
                 result["error"] = exc
 
-        worker = threading.Thread(target=work, daemon=True)
+        worker = background(work, name="soundcard")
         worker.start()
         worker.join(seconds + SLACK)
         if worker.is_alive():

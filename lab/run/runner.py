@@ -1,9 +1,9 @@
-"""One lab run: pytest (with xdist when -n > 1) writing Allure results and JUnit XML."""
+"""One lab run: pytest (with xdist when -n > 1) writing the lab's record of it, Allure
+results and JUnit XML."""
 
 from __future__ import annotations
 
 import contextlib
-import json
 import shutil
 import subprocess
 import sys
@@ -12,10 +12,7 @@ from pathlib import Path
 
 import psutil
 
-from lab.errors import Category
-from lab.report.categories import category_of
-
-UNAVAILABLE = Category.DEVICE_UNAVAILABLE.value
+from lab.run.outcome import RECORD
 
 
 @dataclass(frozen=True)
@@ -30,10 +27,17 @@ class RunPlan:
     test_timeout: float = 300.0
     extra: tuple[str, ...] = ()
     run_id: str = ""  # its progress is published under this id (the dashboard)
+    record_path: Path | None = None  # the run's own record (default: in report_dir)
 
     @property
     def results(self) -> Path:
         return self.report_dir / "allure-results"
+
+    @property
+    def record(self) -> Path:
+        """Each test's phases, device and category (lab/plugin/record.py): the run's
+        outcome is read from here (lab.run.outcome), not from the report."""
+        return self.record_path or self.report_dir / RECORD
 
     @property
     def junit(self) -> Path:
@@ -54,6 +58,8 @@ class RunPlan:
             "--clean-alluredir",
             "--junitxml",
             str(self.junit),
+            "--lab-record",
+            str(self.record),
             "--timeout",
             str(self.test_timeout),  # rule 3: no test hangs the run
             "-p",
@@ -74,31 +80,6 @@ class RunPlan:
         if self.run_id:
             args += ["--lab-run-id", self.run_id]
         return args + list(self.extra)
-
-
-# `lab run`'s exit codes, documented in the README for CI
-ALL_PASSED, FAILED, USAGE, NOTHING_RAN = 0, 1, 2, 3
-INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it)
-
-
-def exit_code(pytest_code: int, results: Path) -> int:
-    """0 all passed; 1 tests failed or devices were unavailable; 2 a usage, inventory or
-    collection error; 3 nothing could run (no test, or no device able to run one)."""
-    if pytest_code in (2, 4):  # interrupted (collection errors included), usage error
-        return USAGE
-    ran = 0
-    for path in results.glob("*-result.json"):
-        try:
-            result = json.loads(path.read_text())
-        except (OSError, ValueError):
-            continue
-        if result.get("status") in ("passed", "failed") or (
-            result.get("status") == "broken" and category_of(result) != UNAVAILABLE
-        ):
-            ran += 1
-    if pytest_code == 5 or ran == 0:
-        return NOTHING_RAN
-    return ALL_PASSED if pytest_code == 0 else FAILED
 
 
 class Interrupted(Exception):
@@ -123,6 +104,7 @@ def run_pytest(plan: RunPlan, cwd: Path) -> int:
     # old results must not pass for this run's if pytest stops before writing any
     shutil.rmtree(plan.results, ignore_errors=True)
     plan.junit.unlink(missing_ok=True)
+    plan.record.unlink(missing_ok=True)  # the outcome is read from it: never a stale one
     # nor may the last run's HTML report pass for this one's (kept: history.jsonl, trends)
     shutil.rmtree(plan.report_dir / "allure-report", ignore_errors=True)
     process = subprocess.Popen(plan.pytest_args(), cwd=cwd)

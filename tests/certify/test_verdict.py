@@ -94,8 +94,8 @@ def test_a_bad_plan_names_its_mistake(tmp_path, text, message):
 
 def test_what_spoilt_an_earlier_session_spoils_its_retry(tmp_path):
     """A build changed mid-run in session 1: the retry's tests may all pass, it is FAIL."""
+    from lab.certify.certification import _carried
     from lab.certify.plan import plan_digest
-    from lab.certify.session import _carried
 
     plan_file = tmp_path / "p.yaml"
     plan_file.write_text("name: p\n")

@@ -9,7 +9,7 @@ import threading
 import time
 from collections import defaultdict
 
-from lab.report.categories import category_of
+from lab.report.categories import result_category
 from tests.farm import LAB
 from tests.harness.runs import attachment, labels, results
 
@@ -63,7 +63,7 @@ def test_a_device_down_or_hung_for_the_whole_run(farm, tmp_path):
         sick = by_device["t-watch"]
         assert len(sick) == len(by_device["t-tv"])  # every one of its tests is reported
         for result in sick:
-            assert result["status"] == "broken" and category_of(result) == "Device unavailable"
+            assert result["status"] == "broken" and result_category(result) == "Device unavailable"
             check = attachment(tmp_path / fault, result, "t-watch health check").read_text()
             assert "health check of t-watch: FAIL" in check
         first = attachment(tmp_path / fault, sick[0], "t-watch health check").read_text()
@@ -84,7 +84,7 @@ def test_a_device_that_reboots_mid_run_runs_its_remaining_tests(farm, tmp_path):
     spare = _by_device(reports)["t-spare"]
     assert len(spare) == 11, done.stdout[-2000:]
     passed = [r for r in spare if r["status"] == "passed"]
-    others = [category_of(r) for r in spare if r["status"] != "passed"]
+    others = [result_category(r) for r in spare if r["status"] != "passed"]
     assert len(passed) >= 9, others
     assert set(others) <= {"Device lost", "Timeout"}, others  # only what ran as it went down
     assert all(r["status"] == "passed" for r in _by_device(reports)["t-phone"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 from lab.farm.file_store import FileLeaseStore
-from lab.report.categories import category_of
+from lab.report.categories import result_category
 from tests.harness.runs import results, write_suite
 
 KINDS = """
@@ -55,7 +55,7 @@ def test_each_failure_lands_in_its_category(farm, tmp_path):
     reports = tmp_path / "reports"
     done = _run(farm, suite, reports)
     assert done.returncode == 1, done.stdout[-2000:]
-    found = {r["name"].split("[")[0]: (r["status"], category_of(r)) for r in results(reports)}
+    found = {r["name"].split("[")[0]: (r["status"], result_category(r)) for r in results(reports)}
     assert found == {
         "test_product_defect": ("failed", "Product defect"),
         "test_test_defect": ("broken", "Test defect"),
@@ -79,7 +79,7 @@ def test_a_lease_timeout_is_lab_infrastructure(farm, tmp_path):
         store.release(lease)
     assert done.returncode == 1
     (result,) = results(reports)
-    assert result["status"] == "broken" and category_of(result) == "Lab infrastructure"
+    assert result["status"] == "broken" and result_category(result) == "Lab infrastructure"
     assert "no lease within 2 s" in result["statusDetails"]["message"]
 
 

@@ -169,8 +169,8 @@ def test_shell_output_is_capped_and_says_so(make_dut):
 
 def test_logcat_service_keeps_lines_across_a_reboot(make_dut):
     dut = make_dut("t-spare", timeout=30)
-    dut.start_services()
-    logcat = dut.services["logcat"]
+    dut.start_captures()
+    logcat = dut.captures["logcat"]
     mark = logcat.mark()
     dut.shell(["log", "-t", "LabReboot", "before"])
     dut.reboot(timeout=60)

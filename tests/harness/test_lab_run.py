@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from lab.farm.leases import overlaps
-from lab.report.categories import category_of as _category
+from lab.report.categories import result_category as _category
 from tests.farm import LAB
 from tests.harness.runs import attachment, labels, lease_spans, results, write_suite
 
@@ -17,9 +17,11 @@ FAILING = """
 import allure
 
 def test_fails_on_purpose(dut):
+    with allure.step("open Settings"):
+        dut.ui.press("home")
+        dut.ui.tap(text="Settings")
     dut.shell("log -t Purpose about-to-fail")
-    dut.console.send("uptime")
-    dut.console.expect("up ")
+    dut.console.run("uptime")
     assert dut.getprop("ro.product.model") == "not this model"
 
 def test_passes(dut, attach):
@@ -45,6 +47,21 @@ def test_a_failure_leaves_screenshot_hierarchy_logcat_and_console(farm, tmp_path
     assert "<hierarchy" in attachment(reports, failed, "t-watch ui hierarchy").read_text()
     assert "about-to-fail" in attachment(reports, failed, "t-watch logcat").read_text()
     assert "up " in attachment(reports, failed, "t-watch console").read_text()
+    # the harness's actions are steps of the story, with their durations, nested under
+    # the suite's own
+    steps = failed["steps"]
+    assert [s["name"] for s in steps[:3]] == [
+        "open Settings",
+        "t-watch: shell log -t Purpose about-to-fail",
+        "t-watch: console run uptime",
+    ]
+    assert [s["name"] for s in steps[0]["steps"]] == [
+        "t-watch: press home",
+        "t-watch: tap text='Settings'",
+    ]
+    assert not steps[2].get("steps")  # console run's own send and expect are not repeated
+    for step in [*steps[:3], *steps[0]["steps"]]:
+        assert step["status"] == "passed" and step["stop"] >= step["start"] > 0
     # a passing test keeps only what it attached itself
     assert [a["name"] for a in passed.get("attachments", [])] == ["note"]
 

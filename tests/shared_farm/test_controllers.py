@@ -12,7 +12,7 @@ import time
 
 from lab.farm.leases import overlaps
 from lab.farm.redis_store import RedisLeaseStore
-from lab.report.categories import category_of
+from lab.report.categories import result_category
 from tests.farm import LAB
 from tests.harness.runs import results, write_suite
 from tests.shared_farm.pool import run_pool
@@ -128,7 +128,7 @@ def test_a_paused_controller_whose_lease_expired_cannot_act_on_the_device(redis_
     assert mine.token > stale.token
     [result] = results(reports)
     assert paused.returncode == 1, output[-2000:]
-    assert result["status"] == "broken" and category_of(result) == "Lab infrastructure"
+    assert result["status"] == "broken" and result_category(result) == "Lab infrastructure"
     message = result["statusDetails"]["message"]
     # refused by the heartbeat's finding or by the check before the operation, whichever
     # came first: either way before the operation reached the device

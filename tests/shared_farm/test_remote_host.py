@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from lab.report.categories import category_of
+from lab.report.categories import result_category
 from tests.harness.runs import labels, results, write_suite
 from tests.shared_farm.netns import Hosts
 from tests.shared_farm.pool import watch
@@ -39,13 +39,14 @@ READER = (
 READER_BESIDE = """
 import pytest
 
-from lab.rig.nfc import NfcReader, NoCard
+from lab import rig
+from lab.rig.nfc import NoCard
 
 @pytest.mark.device_class("watch")
 def test_the_reader_beside_the_watch(dut, lab_inventory):
     part = lab_inventory.peripheral("nfc_reader", dut.id)
     assert part is not None and part.id == "r-nfc" and part.port.startswith("rfc2217://")
-    with NfcReader.beside(lab_inventory, dut.id) as reader:  # the PN532 answered its setup
+    with rig.open(dut, "nfc_reader") as reader:  # the PN532 answered its setup
         assert "PN532" in str(reader.clf.device)
         with pytest.raises(NoCard):  # the wallet is not in pay mode: the field stays empty
             reader.wait_card(timeout=1.0)
@@ -188,7 +189,7 @@ def test_a_network_cut_mid_test_is_noticed_and_the_test_runs_elsewhere(hosts, tm
     assert controller.returncode == 0, output[-3000:]
     assert [labels(r, "parentSuite")[0] for r in attempts] == ["r-watch", "c-watch"]
     first, second = attempts
-    assert first["status"] == "broken" and category_of(first) == "Device lost"
+    assert first["status"] == "broken" and result_category(first) == "Device lost"
     assert "watchdog" in first["statusDetails"]["message"]
     noticed = first["stop"] / 1000 - cut_at
     assert noticed <= 10.0, f"the cut was noticed after {noticed:.1f} s"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 
-from lab.report.categories import category_of
+from lab.report.categories import result_category
 from tests.farm import Farm
 from tests.harness.runs import labels, results, write_suite
 
@@ -69,7 +69,7 @@ def test_a_device_killed_mid_test_reruns_elsewhere_and_goes_bad(farm, tmp_path):
         assert done.returncode == 0, done.stdout[-3000:]
         assert [labels(r, "parentSuite") for r in attempts] == [["t-spare"], ["t-phone"]]
         first, second = attempts
-        assert first["status"] == "broken" and category_of(first) == "Device lost"
+        assert first["status"] == "broken" and result_category(first) == "Device lost"
         assert second["status"] == "passed"
         assert first["historyId"] == second["historyId"]  # Allure shows them as retries
         assert "1 rerun" in done.stdout
@@ -107,7 +107,7 @@ def test_a_pair_whose_pad_is_killed_reruns_with_another_pad(farm, tmp_path):
             ["t-phone", "t-tv"],  # the screen kept, another pad
         ]
         first, second = attempts
-        assert first["status"] == "broken" and category_of(first) == "Device lost"
+        assert first["status"] == "broken" and result_category(first) == "Device lost"
         assert second["status"] == "passed" and "1 rerun" in done.stdout
         assert first["historyId"] == second["historyId"]
         assert farm.health()["t-spare"]["state"] == "bad"
@@ -123,5 +123,5 @@ def test_a_product_failure_is_not_run_again(farm, tmp_path):
     found = results(tmp_path / "reports")
     assert done.returncode == 1, done.stdout[-3000:]
     assert len(found) == 1 and found[0]["status"] == "failed", json.dumps(found)[:2000]
-    assert category_of(found[0]) == "Product defect"
+    assert result_category(found[0]) == "Product defect"
     assert "rerun" not in done.stdout

@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 import serial
 
-from lab.device.dut import Dut
+from lab import rig
+from lab.device.factory import open_dut
 from lab.inventory import load_inventory
 from lab.pay import terminal
 from lab.pay.wallet import provision
 from lab.protocols import emv
-from lab.rig.nfc import NfcReader, NoCard
+from lab.rig.nfc import NoCard
 from tests.payment_data import CARD, PIN
 
 ACK = bytes.fromhex("0000ff00ff00")
@@ -134,12 +135,12 @@ def test_nfcpy_runs_a_whole_tap_from_poll_to_approval(farm, inventory, sandbox, 
     """nfcpy opens the reader, polls, activates the watch's card (ISO-DEP), the terminal
     runs the EMV exchange and the sandbox approves the cryptogram."""
     monkeypatch.setenv("LAB_RUNTIME_DIR", farm.env["LAB_RUNTIME_DIR"])
-    dut = Dut(inventory.device("t-watch"), inventory.farm, Path("/tmp"), timeout=20)
+    dut = open_dut(inventory, "t-watch", log_dir=Path("/tmp"), timeout=20)
     try:
         access = provision(dut, sandbox, PIN, CARD, 10_000)
         dut.shell(["am", "start", "-n", "com.tos.wallet/.PayCode"], check=True)
         time.sleep(0.3)
-        with NfcReader.beside(inventory, "t-watch") as reader:
+        with rig.open(dut, "nfc_reader") as reader:
             read = terminal.tap(reader, 1234)
             tags = emv.decode(read.icc_data)
             assert (

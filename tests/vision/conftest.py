@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lab.device.dut import Dut
+from lab.device.factory import open_dut
 from lab.inventory import load_inventory
 from tests.vision.cases import Shot, take_shots
 
@@ -15,7 +15,7 @@ DEVICES = {"watch": "t-watch", "tv": "t-tv", "headset": "t-headset", "phone": "t
 def vision_duts(farm, tmp_path_factory):
     inventory = load_inventory(farm.inventory)
     logs = tmp_path_factory.mktemp("vision-logs")
-    return {cls: Dut(inventory.device(i), inventory.farm, logs) for cls, i in DEVICES.items()}
+    return {cls: open_dut(inventory, i, log_dir=logs) for cls, i in DEVICES.items()}
 
 
 @pytest.fixture(scope="session")

@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import pytest
 
+from lab import rig
 from lab.assistant.turn import ask
-from lab.rig.audio import AudioRig, AudioUnsupported
+from lab.rig.audio import AudioUnsupported
 from lab.voice.utterance import Utterance
 
 
 def test_a_turn_is_heard_timed_and_answered(make_dut):
     dut = make_dut("t-watch")
-    with AudioRig.beside(dut) as rig:
-        turn = ask(dut, rig, Utterance("open settings"))
+    with rig.open(dut, "audio") as audio:
+        turn = ask(dut, audio, Utterance("open settings"))
     assert turn.heard == "open settings" and turn.answer == "Opening settings"
     assert 0.0 < turn.wake_delay < 1.0, turn.wake_delay
     assert 0.0 < turn.latency < 2.0, turn.latency
@@ -29,23 +30,23 @@ def test_a_turn_is_heard_timed_and_answered(make_dut):
 
 def test_one_host_at_a_time(make_dut):
     dut = make_dut("t-watch")
-    with AudioRig.beside(dut), pytest.raises(AudioUnsupported, match="busy"):
-        AudioRig.beside(dut)
-    with AudioRig.beside(dut):  # the first one closed: the stream is free again
+    with rig.open(dut, "audio"), pytest.raises(AudioUnsupported, match="busy"):
+        rig.open(dut, "audio")
+    with rig.open(dut, "audio"):  # the first one closed: the stream is free again
         pass
 
 
 def test_a_device_without_a_microphone_says_so(make_dut):
     with pytest.raises(AudioUnsupported, match="t-tv: its audio stream"):
-        AudioRig.beside(make_dut("t-tv"))
+        rig.open(make_dut("t-tv"), "audio")
 
 
 def test_a_partial_phrase_is_never_acted_on(make_dut):
     """'Hi TOS, pay twenty' (no 'yuan'): the whole utterance is not a sentence of the
     grammar, so nothing is paid and no card is shown."""
     dut = make_dut("t-watch")
-    with AudioRig.beside(dut) as rig:
-        turn = ask(dut, rig, Utterance("pay twenty"), listen=2.5)
+    with rig.open(dut, "audio") as audio:
+        turn = ask(dut, audio, Utterance("pay twenty"), listen=2.5)
     assert turn.answer_at is None and turn.heard == ""
     log = dut.shell(["logcat", "-d", "-t", "3", "-s", "TosAssistant"]).stdout
     assert "false start, not listening" in log.splitlines()[-1], log
@@ -54,6 +55,6 @@ def test_a_partial_phrase_is_never_acted_on(make_dut):
 
 def test_an_impostor_wakes_nothing(make_dut):
     dut = make_dut("t-watch")
-    with AudioRig.beside(dut) as rig:
-        turn = ask(dut, rig, Utterance("his toast is cold", wake=""), listen=1.5)
+    with rig.open(dut, "audio") as audio:
+        turn = ask(dut, audio, Utterance("his toast is cold", wake=""), listen=1.5)
     assert not turn.woke

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import pytest
 
+from lab import rig
 from lab.device.dut import Dut
+from lab.device.factory import open_dut
 from lab.inventory.schema import Inventory
-from lab.rig.audio import AudioRig, AudioUnsupported
+from lab.rig.audio import AudioUnsupported
 
 INVENTORY = {
     "farm": {},
@@ -24,19 +26,19 @@ INVENTORY = {
 
 def dut(device_id: str, tmp_path) -> Dut:
     inventory = Inventory.model_validate(INVENTORY)
-    return Dut(inventory.device(device_id), inventory.farm, tmp_path)
+    return open_dut(inventory, device_id, log_dir=tmp_path)
 
 
 def test_an_unknown_sound_card_is_refused_by_name(tmp_path):
     with pytest.raises(AudioUnsupported) as refused:
-        AudioRig.beside(dut("w-real", tmp_path))
+        rig.open(dut("w-real", tmp_path), "audio")
     said = str(refused.value) + str(refused.value.hint)
     assert "w-real" in said and "bench-speaker" in said and "inventory" in said
 
 
 def test_a_real_device_without_a_sound_card_has_no_rig(tmp_path):
     with pytest.raises(AudioUnsupported, match="w-bare: no audio rig"):
-        AudioRig.beside(dut("w-bare", tmp_path))
+        rig.open(dut("w-bare", tmp_path), "audio")
 
 
 def test_the_inventory_checks_the_audio_entry():

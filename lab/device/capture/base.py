@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 
-class DeviceService(Protocol):
+class CaptureService(Protocol):
     name: str
 
     @property

@@ -11,8 +11,9 @@ import socket
 import threading
 
 from lab.device.adb import Adb
+from lab.device.capture.capture import Capture
 from lab.device.host_protocol import HostProtocolError, open_service
-from lab.device.services.capture import Capture
+from lab.threads import background
 
 _STAMP = re.compile(rb"^(\d\d-\d\d \d\d:\d\d:\d\d\.\d\d\d) ", re.M)
 
@@ -64,7 +65,7 @@ class LogcatService:
             self._read(run, until_first_line=True)
         except (OSError, HostProtocolError) as exc:
             self.error = f"logcat not captured: {exc}"
-        run.thread = threading.Thread(target=self._pump, args=(run,), daemon=True, name="logcat")
+        run.thread = background(self._pump, name="logcat", args=(run,))
         run.thread.start()
 
     def stop(self) -> None:

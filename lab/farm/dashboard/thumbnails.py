@@ -15,10 +15,12 @@ import cv2
 import numpy as np
 
 from lab.device.dut import Dut
+from lab.device.factory import open_dut
 from lab.errors import LabError
 from lab.farm.books import Books
 from lab.farm.remote import with_exported
 from lab.inventory import Inventory
+from lab.threads import background
 
 WIDTH = 160
 INTERVAL = 5.0
@@ -34,7 +36,7 @@ class Thumbnails:
         self.images: dict[str, bytes] = {}
         self.taken: dict[str, float] = {}
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="thumbnails", daemon=True)
+        self._thread = background(self._loop, name="thumbnails")
 
     def start(self) -> None:
         self._thread.start()
@@ -46,9 +48,13 @@ class Thumbnails:
         with ThreadPoolExecutor(max_workers=8) as pool:
             while not self._stop.is_set():
                 with contextlib.suppress(LabError):  # the store is away: the same devices
-                    for device in with_exported(self.inventory, self.store).devices:
+                    farm = with_exported(self.inventory, self.store)
+                    for device in farm.devices:
                         if device.id not in self.duts:  # a host exported it since
-                            self.duts[device.id] = Dut(device, self.inventory.farm, self.logs, 5.0)
+                            # a handle to look through, unleased: a thumbnail never acts
+                            self.duts[device.id] = open_dut(
+                                farm, device.id, log_dir=self.logs, timeout=5.0
+                            )
                 list(pool.map(self._take, list(self.duts.values())))
                 self._stop.wait(self.interval)
 

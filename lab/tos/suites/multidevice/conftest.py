@@ -6,8 +6,8 @@ from __future__ import annotations
 import allure
 import pytest
 
+from lab import rig
 from lab.gamepad.pairing import new_game
-from lab.rig import camera
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def game(duts):
     yield duts
     for role, dut in duts.items():
         if role != "screen":
-            camera.clear(dut)
+            rig.open(dut, "camera").clear()
             dut.shell(["svc", "wifi", "enable"])
             dut.ui.press("home")
     new_game(duts["screen"])  # the phones' links go with the old game

@@ -10,6 +10,7 @@ import allure
 import numpy as np
 import pytest
 
+from lab import rig
 from lab.gamepad.board import Board, cell_in_hierarchy
 from lab.gamepad.latency import press_and_watch
 from lab.gamepad.pairing import (
@@ -23,7 +24,6 @@ from lab.gamepad.pairing import (
     wait_paired,
 )
 from lab.protocols.gamepad import Pairing, parse_pairing
-from lab.rig import camera
 from lab.vision.qr import read_qr
 
 pytestmark = [
@@ -66,7 +66,7 @@ def test_a_wrong_code_is_refused(game, attach):
     real, _ = lobby_pairing(screen)
     wrong = f"{(int(real.code) + 1) % 10**6:06d}"
     forged = Pairing(real.host, real.port, wrong, real.tv)
-    camera.show(pad, qr_picture(forged.url))
+    rig.open(pad, "camera").show(qr_picture(forged.url))
     scan(pad)
     with pytest.raises(PairingRefused, match="wrong code"):
         wait_paired(pad, timeout=10)
@@ -81,7 +81,7 @@ def test_an_expired_code_is_refused(game, attach):
     new_game(screen, code_seconds=2)
     _, frame = lobby_pairing(screen)
     time.sleep(2.5)
-    camera.show(pad, frame)  # the code the TV showed 2.5 s ago
+    rig.open(pad, "camera").show(frame)  # the code the TV showed 2.5 s ago
     scan(pad)
     with pytest.raises(PairingRefused, match="code expired"):
         wait_paired(pad, timeout=10)
@@ -96,7 +96,7 @@ def test_a_used_code_is_refused(game):
     scan(pad)
     assert wait_paired(pad) == 1
     pad.ui.press("home")
-    camera.show(pad, frame)  # the same picture again: its code is used now
+    rig.open(pad, "camera").show(frame)  # the same picture again: its code is used now
     scan(pad)
     with pytest.raises(PairingRefused, match="already used"):
         wait_paired(pad, timeout=10)

@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-from lab.rig import camera
+from lab import rig
 from lab.tos.screens import payment as screens
 
 pytestmark = pytest.mark.requires("payment", "camera")
@@ -30,7 +30,7 @@ def test_the_phone_pays_a_scanned_order(dut, wallet, shop, sandbox, attach):
     attach.png("the shop's QR code", shown)
     try:
         with allure.step("the shop's QR code is held in front of the camera"):
-            camera.show(dut, shown)
+            rig.open(dut, "camera").show(shown)
         with allure.step("the customer opens Scan"):
             screens.open_screen(dut, ".Wallet")
             dut.ui.tap(resourceId=screens.rid("scan"))
@@ -46,6 +46,6 @@ def test_the_phone_pays_a_scanned_order(dut, wallet, shop, sandbox, attach):
             dut.ui.tap(resourceId=screens.rid("confirm"))
             assert screens.banner(dut, ok=True)["amount"] == "¥15.00"
     finally:
-        camera.clear(dut)
+        rig.open(dut, "camera").clear()
     assert shop.order_status(order["id"])["status"] == "paid"
     assert sandbox.account(wallet.account)["balance"] == 48_500

@@ -7,9 +7,9 @@ from __future__ import annotations
 import allure
 import pytest
 
+from lab import rig
 from lab.pay import terminal
 from lab.protocols import emv
-from lab.rig.nfc import NfcReader
 from lab.tos import data
 from lab.tos.screens import payment as screens
 
@@ -17,10 +17,10 @@ pytestmark = [pytest.mark.requires("payment", "nfc"), pytest.mark.requirement("5
 
 
 @pytest.fixture
-def reader(dut, lab_inventory):
-    if lab_inventory.peripheral("nfc_reader", dut.id) is None:
+def reader(dut):
+    if not any(part.kind == "nfc_reader" for part in dut.parts):
         pytest.skip(f"no NFC reader beside {dut.id} on this bench")
-    with NfcReader.beside(lab_inventory, dut.id) as opened:
+    with rig.open(dut, "nfc_reader") as opened:
         yield opened
 
 
