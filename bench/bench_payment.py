@@ -12,18 +12,20 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import ExitStack
 from pathlib import Path
 
 from bench.farm import service_farm
 from bench.stats import ms
+from lab import rig
 from lab.cloud.payment import PaymentSandbox
 from lab.device.dut import Dut
+from lab.farm.checkout import checkout
 from lab.inventory import load_inventory
 from lab.pay import terminal
 from lab.pay.wallet import provision
 from lab.protocols import paycode
 from lab.protocols.pan import with_check_digit
-from lab.rig.nfc import NfcReader
 
 LAB = str(Path(sys.executable).with_name("lab"))
 PIN = "274653"
@@ -69,7 +71,7 @@ def _nfc_taps(dut: Dut, sandbox: PaymentSandbox, inventory, rounds: int):
     dut.shell(["am", "start", "-n", "com.tos.wallet/.PayCode"], check=True)
     dut.ui.exists(timeout=5, resourceId="com.tos.wallet:id/qr")
     exchange, approved = [], []
-    with NfcReader.beside(inventory, "p-watch") as reader:
+    with rig.open(dut, "nfc_reader") as reader:
         for _ in range(rounds):
             started = time.perf_counter()
             read = terminal.tap(reader, 800)
@@ -145,7 +147,10 @@ def run() -> list[tuple[str, str]]:
     with service_farm(INVENTORY, "bench-pay-") as (inventory_path, folder):
         inventory = load_inventory(inventory_path)
         sandbox = PaymentSandbox.of(inventory)
-        dut = Dut(inventory.device("p-watch"), inventory.farm, folder / "logs", timeout=20)
+        taken = ExitStack()
+        dut = taken.enter_context(
+            checkout(inventory, "p-watch", purpose="bench payment", log_dir=folder / "logs")
+        )
         try:
             qr = _qr_payments(dut, sandbox, 20)
             rows.append(
@@ -164,6 +169,6 @@ def run() -> list[tuple[str, str]]:
             )
             rows.append(("NFC tap field on -> sandbox approved", ms(approved)))
         finally:
-            dut.close()
+            taken.close()
         rows += _throughput(sandbox, folder)
     return rows

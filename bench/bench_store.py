@@ -12,6 +12,7 @@ import subprocess
 import tempfile
 import time
 import uuid
+from contextlib import ExitStack
 from pathlib import Path
 
 from bench.farm import ADB, service_farm
@@ -20,6 +21,7 @@ from lab.apk.keys import make_key
 from lab.appstore.device import join
 from lab.cloud.store import Store
 from lab.device.dut import Dut
+from lab.farm.checkout import checkout
 from lab.inventory import load_inventory
 
 SERIAL = "127.0.0.1:6782"
@@ -74,7 +76,10 @@ def run() -> list[tuple[str, str]]:
         inventory = load_inventory(inventory_path)
         store = Store.of(inventory)
         studio = store.developer("Bench Studio")
-        dut = Dut(inventory.device("s-phone"), inventory.farm, runtime / "logs", timeout=30)
+        taken = ExitStack()
+        dut = taken.enter_context(
+            checkout(inventory, "s-phone", purpose="bench store", log_dir=runtime / "logs")
+        )
         try:
             join(dut, store, store.account("Bench user"))
             for megabytes in (5, 50):
@@ -99,5 +104,5 @@ def run() -> list[tuple[str, str]]:
                 )
                 rows.append((f"store / adb install, {size:.0f} MB", f"**{s / a:.2f}x**"))
         finally:
-            dut.close()
+            taken.close()
     return rows

@@ -21,7 +21,7 @@ from pathlib import Path
 from bench.bench_sim import _host_shell
 from bench.farm import ADB
 from bench.stats import ms, timed
-from lab.device.dut import Dut
+from lab.farm.checkout import checkout
 from lab.inventory import load_inventory
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -107,12 +107,10 @@ def run() -> list[tuple[str, str]]:
             )
         for name, phone in (("Python sh", before), ("mksh+toybox", after)):
             inventory = load_inventory(phone.inventory)
-            dut = Dut(inventory.device("u-phone"), inventory.farm, Path(tempfile.mkdtemp()))
-            dut.ui.info  # noqa: B018 - the agent up before timing
-            rows.append(
-                (f"`dut.ui.info` on the {name} device", ms(timed(lambda d=dut: d.ui.info, 40)))
-            )
-            dut.close()
+            with checkout(inventory, "u-phone", purpose="bench userland") as dut:
+                dut.ui.info  # noqa: B018 - the agent up before timing
+                figure = ms(timed(lambda d=dut: d.ui.info, 40))
+            rows.append((f"`dut.ui.info` on the {name} device", figure))
     finally:
         for phone in (before, after):
             with contextlib.suppress(subprocess.CalledProcessError):

@@ -22,7 +22,7 @@ import numpy as np
 
 from bench.farm import BenchFarm
 from bench.stats import ms, timed
-from lab.device.dut import Dut
+from lab.device.factory import open_dut
 from lab.inventory import load_inventory
 from lab.vision import Template, compare, locate
 from tests.vision.cases import Case, Shot, hit, negatives, positives, take_shots
@@ -155,8 +155,8 @@ def _shots() -> list[Shot]:
         farm.up()
         inventory = load_inventory(farm.inventory)
         logs = Path(tempfile.mkdtemp(prefix="bench-vision-"))
-        duts = {
-            kind: Dut(inventory.device(f"b-{kind}"), inventory.farm, logs)
+        duts = {  # handles to take screenshots with (the bench's own farm: no one else)
+            kind: open_dut(inventory, f"b-{kind}", log_dir=logs)
             for kind in ("watch", "tv", "headset", "phone")
         }
         return take_shots(duts)
