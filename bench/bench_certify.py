@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bench.farm import LAB, service_farm
 from lab.certify.plan import find_plan
-from tests.shared_farm.pool import watch
+from tests.farm.pool import watch
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAN = find_plan("tos-watch")

@@ -28,8 +28,8 @@ from lab.farm.books import Books
 from lab.farm.file_store import FileLeaseStore
 from lab.farm.health import Health, HealthRecord
 from lab.farm.redis_store import RedisLeaseStore
-from tests.shared_farm.dashboard import serve_dashboard
-from tests.shared_farm.pool import watch
+from tests.farm.dashboard import serve_dashboard
+from tests.farm.pool import watch
 
 ROOT = Path(__file__).resolve().parents[1]
 IO_SUITE = ROOT / "bench" / "io_suite"

@@ -1,5 +1,5 @@
 """The store's revenue ledger walked through 1,000 random sequences of purchases and
-refunds (tests/store/revenue_walk.py; `make test` walks a sample of 150), every step
+refunds (tests/services/store/revenue_walk.py; `make test` walks a sample of 150), every step
 checked against the model: how long the whole walk takes and what it was made of."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from lab.apk.keys import make_key
 from lab.cloud.payment import PaymentSandbox
 from lab.cloud.store import Store
 from lab.inventory import load_inventory
-from tests.store.revenue_walk import SEED, walk
+from tests.services.store.revenue_walk import SEED, walk
 
 SEQUENCES = 1000
 INVENTORY = """farm:

@@ -15,8 +15,15 @@ from lab.device.dut import Dut
 from lab.device.factory import open_dut
 from lab.inventory import load_inventory
 from tests import fidelity
-from tests.farm import STORE_PORT, Farm, lab_home, start_farm, start_sandbox
 from tests.payment_data import CARD, PIN
+from tests.virtual_farm import (
+    STORE_PORT,
+    Farm,
+    farm_sandbox,
+    lab_home,
+    start_farm,
+    start_sandbox,
+)
 
 
 @pytest.fixture(scope="session")
@@ -45,8 +52,7 @@ def sandbox_url(home: Farm):
 @pytest.fixture(scope="session")
 def sandbox(sandbox_url, home) -> PaymentSandbox:
     """The lab's view of the farm's payment sandbox (with its admin key)."""
-    key = Path(home.env["LAB_RUNTIME_DIR"]) / "services" / "payment.admin-key"
-    return PaymentSandbox(sandbox_url, key.read_text().strip())
+    return farm_sandbox(home, sandbox_url)
 
 
 @pytest.fixture(scope="session")

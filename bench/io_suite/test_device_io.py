@@ -1,5 +1,5 @@
 """An I/O-bound suite for measuring a farm (bench/bench_farm.py) and testing its pool
-(tests/shared_farm): each test mostly waits on its device, as most device tests do. Run
+(tests/farm): each test mostly waits on its device, as most device tests do. Run
 with --shard: each test runs once, on whichever device is free. IO_TESTS sets how many."""
 
 from __future__ import annotations

@@ -17,8 +17,8 @@ import time
 
 import pytest
 
-from tests.farm import LAB
-from tests.harness.runs import write_suite
+from tests.run.runs import write_suite
+from tests.virtual_farm import LAB
 
 TYPOS = """
 import pytest

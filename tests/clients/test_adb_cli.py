@@ -13,7 +13,7 @@ import pytest
 import uiautomator2
 from PIL import Image
 
-from tests.farm import MODELS, SERIALS, SIZES
+from tests.virtual_farm import MODELS, SERIALS, SIZES
 
 APK = Path(uiautomator2.__file__).parent / "assets" / "app-uiautomator.apk"
 pytestmark = pytest.mark.client("adb CLI")
@@ -297,7 +297,7 @@ def test_raw_screencap_has_the_header_and_rgba_pixels(farm):
 def test_logcat_streams_new_lines(farm):
     import subprocess
 
-    from tests.farm import ADB
+    from tests.virtual_farm import ADB
 
     serial = SERIALS["t-phone"]
     stream = subprocess.Popen(

@@ -12,7 +12,7 @@ from adb_shell.adb_device import AdbDeviceTcp
 from adb_shell.auth.sign_cryptography import CryptographySigner
 from adb_shell.exceptions import AdbConnectionError, DeviceAuthError, TcpTimeoutException
 
-from tests.farm import LOCKED, SERIALS
+from tests.virtual_farm import LOCKED, SERIALS
 
 pytestmark = pytest.mark.client("adb-shell")
 PHONE_PORT = int(SERIALS["t-phone"].rsplit(":", 1)[1])

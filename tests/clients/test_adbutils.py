@@ -7,7 +7,7 @@ import os
 import pytest
 from adbutils import AdbError, ReverseItem
 
-from tests.farm import SERIALS, SIZES
+from tests.virtual_farm import SERIALS, SIZES
 
 pytestmark = pytest.mark.client("adbutils")
 

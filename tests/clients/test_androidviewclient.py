@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.farm import ADB, SERIALS, SIZES
+from tests.virtual_farm import ADB, SERIALS, SIZES
 
 pytestmark = pytest.mark.client("androidviewclient")
 SERIAL = SERIALS["t-phone"]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.farm import ADB, SERIALS, SIZES
+from tests.virtual_farm import ADB, SERIALS, SIZES
 
 pytestmark = pytest.mark.client("mobly")
 SERIAL = SERIALS["t-spare"]  # its own device: this module reboots it

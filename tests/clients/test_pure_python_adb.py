@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image
 
-from tests.farm import SERIALS, SIZES
+from tests.virtual_farm import SERIALS, SIZES
 
 pytestmark = pytest.mark.client("pure-python-adb")
 

@@ -10,7 +10,7 @@ import pytest
 import uiautomator2 as u2
 from PIL import Image
 
-from tests.farm import SERIALS, SIZES
+from tests.virtual_farm import SERIALS, SIZES
 
 pytestmark = pytest.mark.client("uiautomator2")
 

@@ -12,8 +12,8 @@ import pytest
 
 from lab.cloud.payment import PaymentSandbox
 from lab.cloud.store import Store
-from tests.farm import BASE, Farm
 from tests.services.postgres import postgres_server
+from tests.virtual_farm import BASE, Farm
 
 PG_PORT, PG_SANDBOX_PORT, PG_STORE_PORT = BASE + 32, BASE + 33, BASE + 35
 INVENTORY = """farm:

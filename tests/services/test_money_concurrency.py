@@ -22,7 +22,7 @@ import pytest
 from lab.cloud.http import ApiRefused, Client
 from lab.protocols import paycode
 from tests.payment_data import CARD, PIN
-from tests.store.conftest import PHONE
+from tests.services.store.conftest import PHONE
 
 CLIENTS, OPERATIONS = 16, 400
 PRICES = (300, 500, 700)

@@ -12,7 +12,7 @@ import httpx
 import psutil
 import pytest
 
-from tests.farm import BASE, Farm
+from tests.virtual_farm import BASE, Farm
 
 PORT = BASE + 31  # beside this worker's farm sandbox (BASE + 30)
 INVENTORY = """farm:

@@ -10,8 +10,8 @@ import socket
 import struct
 import time
 
-from tests.farm import PORTS
 from tests.sim.raw_adb import CLSE, CNXN, OKAY, OPEN, WRTE, connect, hello, packet, read_packet
+from tests.virtual_farm import PORTS
 
 SYMLINK = 0o120777
 

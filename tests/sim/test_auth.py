@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from tests.farm import LOCKED, STRANGER
+from tests.virtual_farm import LOCKED, STRANGER
 
 
 def _state(farm, serial: str, want: str, timeout: float = 20) -> str:

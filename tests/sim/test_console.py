@@ -6,7 +6,7 @@ import time
 
 import serial
 
-from tests.farm import SERIALS
+from tests.virtual_farm import SERIALS
 
 
 def _read_until(port: serial.Serial, needle: bytes, timeout: float = 10) -> bytes:

@@ -8,7 +8,7 @@ import adbutils
 import numpy as np
 import pytest
 
-from tests.farm import SERIALS
+from tests.virtual_farm import SERIALS
 
 SERIAL = SERIALS["t-tv"]
 

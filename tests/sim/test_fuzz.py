@@ -11,9 +11,9 @@ from adbutils import Network
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.farm import PORTS, SERIALS
 from tests.sim import raw_adb
 from tests.sim.raw_adb import CLSE, CNXN, OKAY, OPEN, WRTE, hello, packet, read_packet
+from tests.virtual_farm import PORTS, SERIALS
 
 PORT = PORTS["t-phone"]
 FUZZ = settings(

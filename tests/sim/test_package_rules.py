@@ -11,7 +11,7 @@ import pytest
 from lab.apk.build import ApkSpec, build
 from lab.apk.keys import make_key
 from tests.apk.test_build import flip_byte
-from tests.farm import SERIALS
+from tests.virtual_farm import SERIALS
 
 PHONE, TV = SERIALS["t-phone"], SERIALS["t-tv"]
 
