@@ -15,8 +15,8 @@ from typing import Any
 from lab.sim.android.keycodes import KEYCODES, PRESS_KEYS
 from lab.sim.android.system import AndroidSystem
 from lab.sim.ui import selector as selectors
+from lab.sim.ui.activity import Unsupported
 from lab.sim.ui.hierarchy import to_xml
-from lab.sim.ui.window_manager import Unsupported
 
 
 class RpcError(Exception):

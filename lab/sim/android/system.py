@@ -34,7 +34,8 @@ from lab.sim.apps.wallet.app import WalletApp
 from lab.sim.apps.wallet.service import WalletService
 from lab.sim.faults import Faults
 from lab.sim.spec import DeviceSpec
-from lab.sim.ui.window_manager import HOME, WindowManager
+from lab.sim.ui.activity import HOME
+from lab.sim.ui.window_manager import WindowManager
 from lab.sim.userland.device_root import prepare_root
 from lab.sim.userland.files import DeviceFiles
 from lab.sim.userland.proc import Proc

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lab.sim.spec import DeviceSpec
 from lab.sim.ui.view import Rect
 
 
@@ -76,3 +77,18 @@ def metrics_for(
         round=False,
         focus_ring=focus_ring,
     )
+
+
+def metrics_at(spec: DeviceSpec, rotation: int) -> Metrics:
+    """The metrics of one eye of `spec`'s panel, turned by `rotation` (0-3)."""
+    width, height = spec.eye_width, spec.height
+    if rotation % 2:
+        width, height = height, width
+    return metrics_for(
+        spec.device_class, width, height, focus_ring=spec.has("dpad"), density=spec.density
+    )
+
+
+def panel_size(spec: DeviceSpec, rotation: int) -> tuple[int, int]:
+    """The whole panel as screencap shows it, turned by `rotation`."""
+    return (spec.height, spec.width) if rotation % 2 else (spec.width, spec.height)

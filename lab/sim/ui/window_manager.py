@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
 
 from PIL import Image
 
@@ -14,44 +13,21 @@ from lab.sim.apps.base import App, DeviceState
 from lab.sim.apps.installed import InstalledApp
 from lab.sim.apps.launcher import Launcher
 from lab.sim.apps.settings import SettingsApp
+from lab.sim.ui.activity import (
+    HOME,
+    MOVES,
+    ROTATIONS,
+    TOAST_SECONDS,
+    Activity,
+    Unsupported,
+    focus_step,
+    scrolled_to_show,
+)
 from lab.sim.ui.layout import build_tree, item_extent
-from lab.sim.ui.metrics import Metrics, metrics_for
+from lab.sim.ui.metrics import Metrics, metrics_at, panel_size
 from lab.sim.ui.render import render
 from lab.sim.ui.screen import Screen
 from lab.sim.ui.view import View
-
-HOME = ("com.tos.launcher", ".Home")
-_MOVES = {
-    KEYCODES["DPAD_UP"]: "up",
-    KEYCODES["DPAD_DOWN"]: "down",
-    KEYCODES["DPAD_LEFT"]: "left",
-    KEYCODES["DPAD_RIGHT"]: "right",
-}
-
-
-ROTATIONS = (0, 1, 2, 3)  # Surface.ROTATION_0 .. ROTATION_270
-TOAST_SECONDS = 3.5  # Toast.LENGTH_LONG
-
-
-class Unsupported(Exception):
-    """What this device cannot do, said as such (never a silent no-op)."""
-
-
-@dataclass
-class Activity:
-    package: str
-    name: str  # short form, ".Settings"
-    focus: str = ""  # D-pad focus (resource id)
-    scroll: int = 0
-    input_focus: str = ""  # the text field that typed text goes to (resource id)
-
-    @property
-    def component(self) -> str:
-        return f"{self.package}/{self.name}"
-
-    @property
-    def full_name(self) -> str:
-        return self.package + self.name if self.name.startswith(".") else self.name
 
 
 class WindowManager:
@@ -78,20 +54,11 @@ class WindowManager:
         self.version = 0
 
     def _metrics(self) -> Metrics:
-        spec = self.state.spec
-        width, height = spec.eye_width, spec.height
-        if self.rotation % 2:
-            width, height = height, width
-        return metrics_for(
-            spec.device_class, width, height, focus_ring=spec.has("dpad"), density=spec.density
-        )
+        return metrics_at(self.state.spec, self.rotation)
 
     def display_size(self) -> tuple[int, int]:
         """The panel as screencap shows it now (rotated when the device is)."""
-        spec = self.state.spec
-        if self.rotation % 2:
-            return spec.height, spec.width
-        return spec.width, spec.height
+        return panel_size(self.state.spec, self.rotation)
 
     def set_rotation(self, rotation: int) -> None:
         if rotation not in ROTATIONS:
@@ -335,19 +302,13 @@ class WindowManager:
                 self.home()
             elif code in (KEYCODES["BACK"], KEYCODES["ESCAPE"]):
                 self.back()
-            elif code in _MOVES:
-                self._move_focus(_MOVES[code])
+            elif code in MOVES:
+                self._move_focus(MOVES[code])
             elif code in (KEYCODES["DPAD_CENTER"], KEYCODES["ENTER"]):
-                focused = next(
-                    (
-                        v
-                        for v in self.tree().walk()
-                        if v.rid == self._stack[-1].focus and v.clickable
-                    ),
-                    None,
-                )
-                if focused is not None:
-                    self._click(focused)
+                focus = self._stack[-1].focus
+                views = [v for v in self.tree().walk() if v.rid == focus and v.clickable]
+                if views:
+                    self._click(views[0])
 
     def text(self, text: str) -> bool:
         """Typed text goes to the focused text field; without one it is dropped, as on a
@@ -419,20 +380,12 @@ class WindowManager:
             return
         top = self._stack[-1]
         index = rids.index(top.focus) if top.focus in rids else 0
-        step = 1
-        if screen.kind == "tiles":
-            cols = self.metrics.tile_cols
-            step = {"left": -1, "right": 1, "up": -cols, "down": cols}[direction]
-        else:
-            step = {"left": 0, "right": 0, "up": -1, "down": 1}[direction]
+        step = focus_step(screen.kind, self.metrics.tile_cols, direction)
         target = index + step
         if step and 0 <= target < len(rids):
             top.focus = rids[target]
             item_top, item_bottom, visible = item_extent(screen, self.metrics, top.focus)
-            if item_bottom - top.scroll > visible:
-                top.scroll = item_bottom - visible
-            elif item_top < top.scroll:
-                top.scroll = item_top
+            top.scroll = scrolled_to_show(item_top, item_bottom, visible, top.scroll)
             self._bump()
 
     def _app(self, package: str) -> App:

@@ -35,7 +35,7 @@ def wm(system: AndroidSystem, proc: Proc) -> int:
 def _rotate(system: AndroidSystem, proc: Proc, args: list[str]) -> int:
     if args[0] != "lock" or len(args) < 2 or not args[1].isdigit():
         return proc.fail("usage: wm user-rotation lock 0|1|2|3")
-    from lab.sim.ui.window_manager import Unsupported
+    from lab.sim.ui.activity import Unsupported
 
     try:
         system.windows.set_rotation(int(args[1]))

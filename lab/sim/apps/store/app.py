@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from lab.sim.apps.base import DeviceState
 from lab.sim.apps.store.service import PACKAGE, StoreService
-from lab.sim.apps.wallet.service import money
+from lab.sim.apps.wallet.model import money
 from lab.sim.ui.screen import Item, Line, Screen
 from lab.sim.ui.strings import STRINGS, tr
 

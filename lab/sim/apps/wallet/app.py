@@ -5,7 +5,8 @@ transaction list; in English or Simplified Chinese with the system language."""
 from __future__ import annotations
 
 from lab.sim.apps.base import DeviceState
-from lab.sim.apps.wallet.service import PACKAGE, WalletService, money
+from lab.sim.apps.wallet.model import PACKAGE, money
+from lab.sim.apps.wallet.service import WalletService
 from lab.sim.ui.screen import Item, Line, Screen
 from lab.sim.ui.strings import STRINGS, tr
 

@@ -1,79 +1,35 @@
-"""What the wallet keeps and does in the background: its payment code (fresh every 60 s
-and after each use), the sandbox's events (long-polled), the PIN pad when a charge wants
-it, payments it sends (retried under one Idempotency-Key until an answer comes), the
-camera scan of a merchant's QR, and the card it emulates while showing its code.
-
-It logs what a real wallet logs (tag TosPay): never the PIN, the code or a card number."""
+"""What the wallet keeps and does in the background: its payment code (code.py), the
+sandbox's events (events.py), the PIN pad, payments it sends (retried under one
+Idempotency-Key until an answer comes), the scan of a merchant's QR (scanner.py) and the
+card it emulates while showing its code. It logs as a real wallet does (tag TosPay):
+never the PIN, the code or a card number."""
 
 from __future__ import annotations
 
 import contextlib
-import logging
 import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
-from urllib.parse import parse_qs, urlsplit
 
-import numpy as np
-
-from lab.protocols import paycode
-from lab.sim.android.camera import read_qr
 from lab.sim.apps.wallet.card import EmulatedCard
-from lab.sim.apps.wallet.config import ConfigError, WalletConfig
+from lab.sim.apps.wallet.code import Counter, PaymentCode
+from lab.sim.apps.wallet.config import WalletConfig
+from lab.sim.apps.wallet.events import EventFeed
+from lab.sim.apps.wallet.model import (
+    PACKAGE,
+    PIN_LENGTH,
+    RETRY_FOR,
+    TAG,
+    Host,
+    Pending,
+    Result,
+    money,
+    refund_text,
+)
 from lab.sim.apps.wallet.sandbox import Offline, Refused, SandboxLink
-
-log = logging.getLogger("wallet")
-PACKAGE = "com.tos.wallet"
-TAG = "TosPay"
-PIN_LENGTH = 6
-RETRY_FOR = 120.0  # seconds a payment keeps retrying while the network is away
-
-
-class Windows(Protocol):
-    def start(self, package: str, activity: str | None = None) -> bool: ...
-    def refresh(self) -> None: ...
-    def show_toast(self, text: str, seconds: float = ...) -> None: ...
-    def top_component(self) -> str: ...
-
-    screen_on: bool
-
-
-class Host(Protocol):
-    """What the wallet needs of the device around it."""
-
-    windows: Windows
-    settings: dict[str, object]
-
-    def log(self, priority: str, tag: str, message: str, pid: int = ...) -> None: ...
-    def online(self) -> bool: ...
-    def camera_frame(self) -> np.ndarray | None: ...
-
-
-@dataclass
-class Pending:
-    """A payment waiting for the PIN: a charge the sandbox holds, or an order to pay."""
-
-    kind: str  # charge | order | voice
-    id: str
-    amount: int
-    merchant: str
-    description: str
-
-
-@dataclass
-class Result:
-    ok: bool
-    amount: int
-    merchant: str
-    reason: str = ""
-
-
-def money(fen: int) -> str:
-    return f"¥{fen / 100:.2f}"
+from lab.sim.apps.wallet.scanner import Scanner
 
 
 class WalletService:
@@ -92,15 +48,16 @@ class WalletService:
         self.transactions: list[dict] | None = None
         self.scan_message = ""
         self._pin = ""
-        self._code = ""
-        self._code_at = 0
+        self._code = PaymentCode()
         self._shown: set[str] = set()  # charges whose result was shown
-        self._after = 0
         self._link: SandboxLink | None = None
         self._running = False
         self._generation = 0
         self._lock = threading.RLock()
         self.card: EmulatedCard | None = None
+        self._scanner = Scanner(
+            host, self.open_order, lambda: self._link is not None, self._scanned
+        )
         if self.config:  # set up before a reboot: events from before it are history
             self._connect(self.config, skip_old=True)
 
@@ -114,9 +71,7 @@ class WalletService:
             generation = self._generation
             if self._link is not None:
                 self._listen(self._link, skip_old=True)
-        threading.Thread(
-            target=self._tick, args=(generation,), daemon=True, name="wallet-code"
-        ).start()
+        self._background(self._tick, generation)
 
     def stop(self) -> None:
         with self._lock:
@@ -143,45 +98,27 @@ class WalletService:
 
     def _connect(self, config: WalletConfig, skip_old: bool) -> None:
         self._link = SandboxLink(config, self.host.online)
-        self._after = 0
-        self._code_at = 0  # a new secret: its codes start from now
+        self._code = PaymentCode()  # a new secret: its codes start from now
         if self._running:  # the old link's listener ends after its current poll
             self._listen(self._link, skip_old)
-        self._new_code()
-        self._atc_path = self.folder / "atc"
-        self.card = EmulatedCard(
-            config.card, self._next_atc, lambda: False, lambda m: self._log("I", m)
-        )
+        self._code.renew(config)
+        atc = Counter(self.folder / "atc")
+        self.card = EmulatedCard(config.card, atc.next, lambda: False, lambda m: self._log("I", m))
 
-    def _next_atc(self) -> int:
-        try:
-            atc = int(self._atc_path.read_text()) + 1
-        except (OSError, ValueError):
-            atc = 1
-        self._atc_path.write_text(str(atc))
-        return atc
-
-    # -- the payment code
+    # -- the payment code (lab/sim/apps/wallet/code.py)
     def code(self) -> str:
         with self._lock:
-            if self.config and time.time() - self._code_at >= paycode.VALID_SECONDS:
-                self._new_code()
-            return self._code
-
-    def _new_code(self) -> None:
-        if not self.config:
-            return
-        at = max(int(time.time()), self._code_at + 1)  # a fresh second: a fresh code
-        self._code = paycode.issue(self.config.code_secret, self.config.number, at)
-        self._code_at = at
+            if self.config and self._code.stale():
+                self._code.renew(self.config)
+            return self._code.value
 
     def _tick(self, generation: int) -> None:
         """A new code every 60 s while the device is up (the screen shows it)."""
         while self._live(generation):
             time.sleep(1.0)
             with self._lock:
-                if self.config and time.time() - self._code_at >= paycode.VALID_SECONDS:
-                    self._new_code()
+                if self.config and self._code.stale():
+                    self._code.renew(self.config)
                     self._log("I", "payment code refreshed (60 s)")
                     self.host.windows.refresh()
 
@@ -196,45 +133,19 @@ class WalletService:
             and bool(self.host.settings.get("nfc", True))
         )
 
-    # -- events from the sandbox (long poll)
+    # -- events from the sandbox (long-polled: lab/sim/apps/wallet/events.py)
     def _listen(self, link: SandboxLink, skip_old: bool) -> None:
-        threading.Thread(
-            target=self._poll, args=(link, skip_old), daemon=True, name="wallet-events"
-        ).start()
+        feed = EventFeed(link, self._current, self._on_event, lambda m: self._log("W", m))
+        feed.start(skip_old)
 
     def _current(self, link: SandboxLink) -> bool:
         return self._running and self._link is link
-
-    def _poll(self, link: SandboxLink, skip_old: bool) -> None:
-        """One link's events, for as long as it is the wallet's link."""
-        while self._current(link):
-            try:
-                if skip_old:
-                    old = link.get("/v1/wallet/events", after=0)["data"]
-                    self._after = max([e["id"] for e in old], default=0)
-                    skip_old = False
-                found = link.get("/v1/wallet/events", timeout=25, after=self._after, wait=20)
-            except Offline:
-                time.sleep(1.0)
-                continue
-            except Refused as exc:
-                self._log("W", f"events refused: {exc.code}")
-                time.sleep(2.0)
-                continue
-            for event in found["data"]:
-                if not self._current(link):
-                    break
-                self._after = max(self._after, event["id"])
-                try:
-                    self._on_event(event)
-                except Exception:  # one odd event must not stop the wallet
-                    log.exception("wallet event %s", event.get("kind"))
 
     def _on_event(self, event: dict) -> None:
         kind = event["kind"]
         with self._lock:
             if kind == "code_used":
-                self._new_code()
+                self._code.renew(self.config)
                 self._log("I", "payment code used; a fresh one is shown")
             elif kind == "pin_required":
                 self.pending = Pending(
@@ -263,15 +174,11 @@ class WalletService:
                 self.balance = event.get("balance", self.balance)
                 self.transactions = None
                 self._log("I", f"refund {money(event['amount'])} received")
-                self.host.windows.show_toast(self._refund_text(event["amount"]))
+                language = str(self.host.settings.get("language", "en"))
+                self.host.windows.show_toast(refund_text(event["amount"], language))
             elif kind == "wallet_locked":
                 self.locked = True
             self.host.windows.refresh()
-
-    def _refund_text(self, amount: int) -> str:
-        if self.host.settings.get("language") == "zh":
-            return f"已退款 {money(amount)}"
-        return f"Refund {money(amount)} received"
 
     def _finish(self, charge: str, result: Result) -> None:
         """Show a charge's outcome once (from its event or from the reply, whichever first)."""
@@ -290,10 +197,10 @@ class WalletService:
         self.host.windows.start(PACKAGE, ".Result")
 
     def _prompted(self, charge: str) -> None:
+        """Only a status for the shop to see (userpaying); the PIN itself decides."""
         link = self._link
-        if link:
-            # only a status for the shop to see (userpaying); the PIN itself decides
-            with contextlib.suppress(Offline, Refused):
+        with contextlib.suppress(Offline, Refused):
+            if link:
                 link.post(f"/v1/wallet/charges/{charge}/prompted", None, f"prompted-{charge}")
 
     # -- the PIN pad
@@ -337,13 +244,8 @@ class WalletService:
             order = self.order
             if not order or not self.config or self.busy:
                 return
-            pending = Pending(
-                "order",
-                order["id"],
-                order["amount"],
-                order.get("merchant", ""),
-                order.get("description", ""),
-            )
+            merchant, about = order.get("merchant", ""), order.get("description", "")
+            pending = Pending("order", order["id"], order["amount"], merchant, about)
             if order["amount"] > self.config.pin_limit:
                 self.pending, self._pin, self.pin_entered, self.pin_message = pending, "", 0, ""
                 self.host.windows.start(PACKAGE, ".PinPad")
@@ -405,14 +307,9 @@ class WalletService:
                 self._finish(charge["id"], Result(True, charge["amount"], pending.merchant))
                 self._refresh_balance()
             elif status == "declined" and charge.get("decline_reason") != "canceled_by_user":
+                reason = charge.get("decline_reason") or ""
                 self._finish(
-                    charge["id"],
-                    Result(
-                        False,
-                        charge["amount"],
-                        pending.merchant,
-                        charge.get("decline_reason") or "",
-                    ),
+                    charge["id"], Result(False, charge["amount"], pending.merchant, reason)
                 )
             self.host.windows.refresh()
 
@@ -441,72 +338,39 @@ class WalletService:
 
     # -- balance and transactions
     def _refresh_balance(self) -> None:
-        self._background(self._load_wallet)
+        self._background(self._fetch, "/v1/wallet", self._got_wallet)
 
-    def _load_wallet(self) -> None:
+    def _got_wallet(self, wallet: dict) -> None:
+        self.balance, self.locked = wallet["balance"], wallet["locked"]
+
+    def load_transactions(self) -> None:
+        self._background(self._fetch, "/v1/wallet/transactions", self._got_transactions)
+
+    def _got_transactions(self, found: dict) -> None:
+        self.transactions = found["data"]
+
+    def _fetch(self, path: str, then: Callable[[dict], None]) -> None:
+        """GET `path` from the sandbox and hand the answer to `then` (under the lock);
+        offline or refused, the screen keeps what it shows."""
         link = self._link
         if not link:
             return
         try:
-            wallet = link.get("/v1/wallet")
+            found = link.get(path)
         except (Offline, Refused):
             return
         with self._lock:
-            self.balance, self.locked = wallet["balance"], wallet["locked"]
+            then(found)
         self.host.windows.refresh()
 
-    def load_transactions(self) -> None:
-        def load() -> None:
-            link = self._link
-            if not link:
-                return
-            try:
-                found = link.get("/v1/wallet/transactions")["data"]
-            except (Offline, Refused):
-                return
-            with self._lock:
-                self.transactions = found
-            self.host.windows.refresh()
-
-        self._background(load)
-
-    # -- scanning a merchant's QR (the camera)
+    # -- scanning a merchant's QR (the camera: lab/sim/apps/wallet/scanner.py)
     def scan(self) -> None:
         self.scan_message = "looking"
-        self._background(self._scan)
+        self._background(self._scanner.run)
 
-    def _scan(self) -> None:
-        """Reads camera frames while the Scan screen is up. The screen opens just after
-        this starts (the tap's navigation follows the action), so leaving it is what
-        ends the scan, not its absence in the first moments."""
-        started = time.monotonic()
-        deadline, seen = started + 60, False
-        while time.monotonic() < deadline:
-            on_scan = self.host.windows.top_component() == f"{PACKAGE}/.Scan"
-            seen = seen or on_scan
-            if not on_scan and (seen or time.monotonic() - started > 5):
-                return
-            if not on_scan:
-                time.sleep(0.05)
-                continue
-            frame = self.host.camera_frame()
-            text = read_qr(frame) if frame is not None else ""
-            order_id = _order_of(text)
-            if order_id and self._link:
-                try:
-                    self.open_order(order_id)
-                except Offline:
-                    self.scan_message = "offline"
-                except Refused as exc:
-                    self.scan_message = f"refused:{exc.code}"
-                else:
-                    return
-            elif text:
-                self.scan_message = "not_payment"
-            else:
-                self.scan_message = "no_code"
-            self.host.windows.refresh()
-            time.sleep(0.3)
+    def _scanned(self, status: str) -> None:
+        self.scan_message = status
+        self.host.windows.refresh()
 
     def open_order(self, order_id: str) -> None:
         """Show an order for the customer to confirm: scanned from a merchant's QR, or
@@ -525,14 +389,3 @@ class WalletService:
 
     def _log(self, priority: str, message: str) -> None:
         self.host.log(priority, TAG, message)
-
-
-def _order_of(text: str) -> str | None:
-    """The order id in a merchant QR (`tospay://pay?order=ord_...`), else None."""
-    if not text.startswith("tospay://"):
-        return None
-    found = parse_qs(urlsplit(text).query).get("order")
-    return found[0] if found else None
-
-
-__all__ = ["PACKAGE", "ConfigError", "Pending", "Result", "WalletService", "money"]
