@@ -19,12 +19,13 @@ from lab.threads import native_threads_without_signals
 
 native_threads_without_signals()  # before the parts below import numpy and OpenCV
 
-pytest_plugins = [
+pytest_plugins = [  # a part before those that import it: pytest rewrites asserts only in
+    # modules it imports itself
     "lab.plugin.options",
-    "lab.plugin.hooks",
-    "lab.plugin.fixtures",
+    "lab.plugin.retry",
     "lab.plugin.devices",
     "lab.plugin.scenarios",
-    "lab.plugin.retry",
+    "lab.plugin.fixtures",
+    "lab.plugin.hooks",
     "lab.plugin.reporting",
 ]
