@@ -114,7 +114,6 @@ def _test_id(item: pytest.Item) -> str:
 
 def _label(request: pytest.FixtureRequest, device: Device) -> None:
     label_test(request.node, [device])
-    request.node.user_properties.append(("device", device.id))
 
 
 @pytest.fixture

@@ -23,6 +23,8 @@ def scenario_area(item: pytest.Item) -> str:
 
 
 def label_test(item: pytest.Item, devices: list[Device]) -> None:
+    """The Allure labels, and the devices in the run's record (several: `a+b`)."""
+    item.user_properties.append(("device", "+".join(d.id for d in devices)))
     first = devices[0]
     allure.dynamic.epic(first.device_class)
     allure.dynamic.feature(scenario_area(item))
