@@ -1,7 +1,7 @@
 """The system image every virtual device mounts read-only on /system: Android's own shell
 (mksh) and commands (toybox, one-true-awk) from Debian, relinked to load from
 /system/lib64 through /system/bin/linker64 as on a device, plus `tosbox` (PID 1 and the
-framework commands' client, see tosbox.c) compiled here.
+framework commands' client, see tosbox/tosbox.h) compiled here.
 
 One image per content hash, built once into the runtime folder and shared by all devices.
 """
@@ -22,7 +22,7 @@ from pathlib import Path
 from lab.errors import LabError
 
 HERE = Path(__file__).parent
-SOURCE = HERE / "tosbox.c"
+SOURCE_DIR = HERE / "tosbox"  # tosbox's C sources; tosbox.h says which does what
 IMAGE_VERSION = "9"  # bump when the layout below changes
 log = logging.getLogger("image")
 
@@ -180,9 +180,14 @@ def _android_diagnostics(binary: Path) -> int:
     return changed
 
 
+def _sources() -> list[Path]:
+    return sorted(SOURCE_DIR.glob("*.c"))
+
+
 def _fingerprint() -> str:
     digest = hashlib.sha256(IMAGE_VERSION.encode())
-    digest.update(SOURCE.read_bytes())
+    for source in sorted(SOURCE_DIR.glob("*.[ch]")):
+        digest.update(source.name.encode() + source.read_bytes())
     digest.update(Path(__file__).read_bytes())
     for name in PROGRAMS:
         info = _host_program(name).stat()
@@ -217,14 +222,14 @@ def _build(root: Path) -> None:
         folder.mkdir(parents=True)
     cc = _tool("cc", "gcc")
     done = subprocess.run(
-        [cc, "-O2", "-static", "-o", str(bin_dir / "tosbox"), str(SOURCE)],
+        [cc, "-O2", "-static", "-o", str(bin_dir / "tosbox"), *map(str, _sources())],
         capture_output=True,
         text=True,
         check=False,
     )
     if done.returncode != 0:
         raise LabError(
-            f"compiling {SOURCE} failed:\n{done.stderr.strip()}",
+            f"compiling {SOURCE_DIR} failed:\n{done.stderr.strip()}",
             hint="the static build needs gcc and libc6-dev (`make setup` installs them)",
         )
     patchelf = _tool("patchelf", "patchelf")

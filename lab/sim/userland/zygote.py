@@ -1,4 +1,4 @@
-"""The device process's handle on its PID 1 (`tosbox init`, see tosbox.c): start it in the
+"""The device process's handle on its PID 1 (`tosbox init`, see tosbox/tosbox.h): start it in the
 device's namespaces, fork shells and app processes there, open files inside the device's
 root (so a symlink in /data can never reach the host's files)."""
 
