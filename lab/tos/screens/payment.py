@@ -7,6 +7,7 @@ from __future__ import annotations
 import allure
 
 from lab.device.dut import Dut
+from lab.device.steps import hidden
 
 WALLET = "com.tos.wallet"
 BANNER = {("en", True): "Payment successful", ("en", False): "Payment declined",
@@ -56,7 +57,7 @@ def banner(dut: Dut, ok: bool, language: str = "en", timeout: float = 10.0) -> d
 def enter_pin(dut: Dut, pin: str) -> None:
     """Key the PIN on the wallet's PIN pad (one step, no parameters: the PIN never
     appears in the report)."""
-    with allure.step("the customer keys the PIN on the device"):
+    with allure.step("the customer keys the PIN on the device"), hidden():
         assert dut.ui.exists(timeout=10, resourceId=rid("key_1")), "no PIN pad"
         for digit in pin:
             dut.ui.tap(resourceId=rid(f"key_{digit}"))
