@@ -16,19 +16,22 @@ before it reaches the device."""
 
 from __future__ import annotations
 
-import tempfile
+import contextlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from lab.device.capture.logcat import LogcatService
 from lab.device.dut import Dut
 from lab.device.factory import open_dut
 from lab.device.screen import Goldens
+from lab.errors import LabError
 from lab.farm.books import Books, open_books
 from lab.farm.keeper import LeaseKeeper
 from lab.farm.leases import Lease, holder_name
 from lab.farm.readiness import Readiness
 from lab.inventory import Inventory
+from lab.runtime import runtime_dir
 
 
 @contextmanager
@@ -57,6 +60,7 @@ def checkout(
     already (a pool's first free device). Defaults: the inventory's books, a keeper and a
     readiness of this checkout's own."""
     books = books or open_books(inventory.farm.lease_store, inventory.base_dir)
+    own_keeper = keeper is None
     keeper = keeper or LeaseKeeper(books)
     if readiness is None:
         readiness = Readiness(books, holder_name(), device_timeout=timeout)
@@ -68,7 +72,7 @@ def checkout(
         dut = open_dut(
             inventory,
             device_id,
-            log_dir=log_dir or Path(tempfile.gettempdir()) / "lab-logs",
+            log_dir=log_dir or runtime_dir() / "logs",  # private to this user (0700)
             timeout=timeout,
             goldens=goldens,
             fence=lambda operation: keeper.guard(taken, operation),
@@ -76,10 +80,24 @@ def checkout(
         try:
             if check:
                 readiness.ready(dut)
-            dut.start_captures()
+            streams = readiness.streams
+            if streams is not None and device_id not in streams:
+                streams[device_id] = LogcatService(dut.adb)
+            dut.start_captures(streams[device_id] if streams is not None else None)
             yield dut
         finally:
             dut.close()
-    finally:
-        keeper.drop(lease)
-        books.release(lease)
+    except BaseException:
+        # what went wrong is the news: a store away at release must not replace it (the
+        # lease lapses by its TTL, or with this process, anyway)
+        with contextlib.suppress(LabError):
+            _give_back(keeper, books, lease, own_keeper)
+        raise
+    _give_back(keeper, books, lease, own_keeper)
+
+
+def _give_back(keeper: LeaseKeeper, books: Books, lease: Lease, own_keeper: bool) -> None:
+    keeper.drop(lease)
+    if own_keeper:
+        keeper.stop()  # its heartbeat, if it started one
+    books.release(lease)

@@ -34,6 +34,7 @@ class LeaseKeeper:
         self._lost: dict[Held, str] = {}
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._stopped = threading.Event()
 
     def hold(self, lease: Lease) -> None:
         with self._lock:
@@ -67,10 +68,13 @@ class LeaseKeeper:
                 hint="another run may be using the device; this test stopped before acting",
             )
 
+    def stop(self) -> None:
+        """End the heartbeat (a keeper of one checkout, done with its lease)."""
+        self._stopped.set()
+
     def _beat(self) -> None:
         period = (self.store.ttl or 15.0) / 3
-        while True:
-            time.sleep(period)
+        while not self._stopped.wait(period):
             self.renew_all()
 
     def renew_all(self) -> None:
