@@ -7,6 +7,7 @@ import contextlib
 import re
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import serial
@@ -45,8 +46,12 @@ class Console:
         log_path: Path,
         open_timeout: float = 10.0,
         prompt: str = DEFAULT_CONSOLE_PROMPT,
+        before_send: Callable[[str], None] | None = None,
     ) -> None:
+        """`before_send(operation)`: a lease's fencing check, as on Adb (reading what the
+        device prints acts on nothing; writing to it does)."""
         self.device_id = device_id
+        self._before_send = before_send
         self.url = url
         self.log_path = log_path
         self.prompt = prompt
@@ -106,6 +111,8 @@ class Console:
 
     @step("console send {text}")
     def send(self, text: str, end: str = "\r") -> None:
+        if self._before_send is not None:
+            self._before_send("console send")
         try:
             self._port.write((text + end).encode())
         except (serial.SerialException, OSError) as exc:

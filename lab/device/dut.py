@@ -51,6 +51,7 @@ class Dut:
         self._console: Console | None = None
         self._ui: Ui | None = None
         self.captures: dict[str, CaptureService] = {}
+        self._kept: CaptureService | None = None  # a capture this handle does not own
         self.screen = ScreenChecks(
             self,
             goldens.store,
@@ -105,11 +106,17 @@ class Dut:
             self.info.console.baud,
             self.log_dir / f"{self.id}.console.log",
             prompt=self.info.console.prompt,
+            before_send=lambda operation: self.adb.before_operation(operation),
         )
 
     # -- capture services
-    def start_captures(self) -> None:
-        """Logcat, and the console log when the device has a console."""
+    def start_captures(self, logcat: LogcatService | None = None) -> None:
+        """Logcat, and the console log when the device has a console. `logcat`: a stream
+        that outlives this handle (a process's one per device, lab.farm.checkout): it is
+        not stopped with it."""
+        if logcat is not None:
+            self.captures.setdefault("logcat", logcat)
+            self._kept = logcat
         self.captures.setdefault("logcat", LogcatService(self.adb))
         if self.has_console:
             self.captures.setdefault("console", ConsoleLog(lambda: self.console))
@@ -118,7 +125,8 @@ class Dut:
 
     def stop_captures(self) -> None:
         for service in self.captures.values():
-            service.stop()
+            if service is not self._kept:
+                service.stop()
 
     # -- convenience over adb
     @step("shell {command}")

@@ -70,6 +70,8 @@ def check_health(dut: Dut, timeout: float = 5.0) -> HealthReport:
         try:
             detail, ok = probe(), True
         except (LabError, OSError, ValueError) as exc:
+            if isinstance(exc, LabError) and not isinstance(exc, DeviceError):
+                raise  # the lab's own trouble (a lease lost to fencing): not the device's
             detail, ok = (exc.message if isinstance(exc, LabError) else str(exc)), False
             went_away = isinstance(exc, DeviceLost)
         report.steps.append(Step(name, ok, detail, time.monotonic() - started, went_away))

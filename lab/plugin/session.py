@@ -39,7 +39,7 @@ class LabSession:
     def __post_init__(self) -> None:
         self.keeper = LeaseKeeper(self.leases)
         self.readiness = Readiness(
-            self.leases, self.holder, self.device_timeout, self.recovery_timeout
+            self.leases, self.holder, self.device_timeout, self.recovery_timeout, streams={}
         )
 
 
