@@ -139,8 +139,8 @@ def pytest_runtest_call(item: pytest.Item):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     report = yield
-    if call.excinfo is None or report.when not in ("setup", "call"):
-        return report
+    if call.excinfo is None or report.when not in ("setup", "call") or not report.failed:
+        return report  # passed, or skipped (an interrupted test too): no failure to file
     session = item.config.stash.get(SESSION_KEY, None)
     error = call.excinfo.value
     spans = item.stash.get(SPANS, [])
@@ -150,7 +150,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         allure.dynamic.label(LABEL, category.value)
     else:
         category = label_failure(call.excinfo)  # from the class of what was raised
-    report.user_properties.append(("category", category.value))  # for the run's record
+    # for the run's record: the category, and the status as Allure gives it (an assertion
+    # or pytest.fail is "failed", anything else "broken", whatever the phase)
+    failed = isinstance(error, AssertionError) or call.excinfo.typename == "Failed"
+    report.user_properties.append(("category", category.value))
+    report.user_properties.append(("status", "failed" if failed else "broken"))
     if session is None:
         return report  # no device test ran in this process
     if isinstance(error, DeviceUnavailable):

@@ -58,6 +58,7 @@ def reported(config: pytest.Config, report: pytest.TestReport) -> None:
         "skip": redact(report.longreprtext[-500:]) if report.skipped else "",
         "device": properties.get("device", ""),
         "category": properties.get("category", ""),
+        "status": properties.get("status", ""),
         "requirements": properties.get("requirements", []),
     }])  # fmt: skip
 

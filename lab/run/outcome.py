@@ -26,11 +26,13 @@ class TestOutcome:
     status: str = "skipped"  # passed | failed | broken | skipped, as Allure would say
     category: str = ""  # lab.errors.Category of a failed or broken test
     seconds: float = 0.0
+    reached: bool = False  # an attempt of it ran its call on a device (a retry's too)
+    last: str = ""  # the phase its last attempt reported last
 
     @property
     def ran(self) -> bool:
         """It reached a device: not skipped, and not stopped by a failed health check."""
-        if self.status == "passed" or self.status == "failed":
+        if self.reached or self.status in ("passed", "failed"):
             return True
         return self.status == "broken" and self.category != Category.DEVICE_UNAVAILABLE.value
 
@@ -47,8 +49,9 @@ class DeviceSummary:
 
 
 def read_outcomes(record: Path) -> list[TestOutcome]:
-    """One outcome per test run (a test run again elsewhere counts once, as its last
-    run ended), from the phases in `record`; [] when there is none."""
+    """One outcome per test (a test run again elsewhere counts once, as its last attempt
+    ended), from the phases in `record`; [] when there is none. A test whose last attempt
+    set up and said nothing more (pytest killed meanwhile) is broken, never skipped."""
     tests: dict[str, TestOutcome] = {}
     try:
         lines = record.read_text().splitlines()
@@ -64,9 +67,14 @@ def read_outcomes(record: Path) -> list[TestOutcome]:
         test = tests.setdefault(entry["nodeid"], TestOutcome(entry["nodeid"]))
         if entry["when"] == "setup":  # a new attempt: what an earlier one said is over
             test.status, test.category, test.seconds = "skipped", "", 0.0
+        test.reached = test.reached or entry["when"] == "call"
+        test.last = entry["when"] if entry["outcome"] == "passed" else ""
         test.device = entry.get("device") or test.device
         test.seconds += float(entry.get("duration", 0.0))
         _apply(test, entry)
+    for test in tests.values():
+        if test.last == "setup":
+            test.status, test.category = "broken", test.category or "ended without a result"
     return list(tests.values())
 
 
@@ -74,18 +82,20 @@ def _apply(test: TestOutcome, entry: dict) -> None:
     outcome, category = entry["outcome"], entry.get("category", "")
     if outcome == "failed":
         if test.status not in ("failed", "broken"):
-            failed = entry["when"] == "call" and _reported_failed(category)
-            test.status, test.category = ("failed" if failed else "broken"), category
+            status = entry.get("status") or _status_of(entry["when"], category)
+            test.status, test.category = status, category
     elif outcome == "passed" and entry["when"] == "call" and test.status == "skipped":
         test.status = "passed"
 
 
-def _reported_failed(category: str) -> bool:
-    """Whether a failed call is "failed" (the product's fault) rather than "broken"."""
+def _status_of(when: str, category: str) -> str:
+    """A record written before it carried the status: "failed" for a call's failure of
+    the product's kind, else "broken"."""
     try:
-        return Category(category).statuses[0] == "failed"
+        failed = Category(category).statuses[0] == "failed"
     except ValueError:
-        return False
+        failed = False
+    return "failed" if when == "call" and failed else "broken"
 
 
 def exit_code(pytest_code: int, outcomes: list[TestOutcome]) -> int:

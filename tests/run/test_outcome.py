@@ -80,3 +80,27 @@ def test_a_lab_error_in_a_call_is_broken_and_a_missing_record_ran_nothing(tmp_pa
     (outcome,) = read_outcomes(record)
     assert outcome.status == "broken" and outcome.ran
     assert exit_code(1, read_outcomes(tmp_path / "absent.jsonl")) == NOTHING_RAN
+
+
+def test_the_status_is_allures_and_a_retried_test_ran_even_if_its_retry_could_not(tmp_path):
+    path = tmp_path / "run-record.jsonl"
+    entries = [
+        # a device lost in the call is "broken" (not an assertion), as Allure says
+        {"nodeid": "t.py::a[w]", "when": "setup", "outcome": "passed"},
+        {"nodeid": "t.py::a[w]", "when": "call", "outcome": "failed",
+         "category": "Device lost", "status": "broken"},
+        # ... its retry found no usable device: the test still ran (its first attempt did)
+        {"nodeid": "t.py::a[w]", "when": "setup", "outcome": "failed",
+         "category": "Device unavailable", "status": "broken"},
+        # an assertion in setup is "failed", as Allure says
+        {"nodeid": "t.py::b[w]", "when": "setup", "outcome": "failed",
+         "category": "Product defect", "status": "failed"},
+        # pytest killed in the middle of a call: broken, never skipped
+        {"nodeid": "t.py::c[w]", "when": "setup", "outcome": "passed"},
+    ]  # fmt: skip
+    path.write_text("\n".join(json.dumps(e) for e in entries) + "\n")
+    found = {o.nodeid: o for o in read_outcomes(path)}
+    assert (found["t.py::a[w]"].status, found["t.py::a[w]"].ran) == ("broken", True)
+    assert found["t.py::b[w]"].status == "failed"
+    assert found["t.py::c[w]"].status == "broken"
+    assert exit_code(1, list(found.values())) == FAILED
