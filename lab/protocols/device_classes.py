@@ -13,9 +13,10 @@ class DeviceClass:
     name: str
     about: str
     # Android's words for it: ro.build.characteristics, and the PackageManager features
-    # of its type (the first is the one `lab devices --discover` knows the class by)
+    # of its type; `lab devices --discover` knows the class by any of `detected_by`
     characteristics: str
     features: tuple[str, ...]
+    detected_by: tuple[str, ...] = ()
     shape: str = "rect"  # the display's default shape (rect, round, stereo)
 
 
@@ -24,17 +25,18 @@ CLASSES: dict[str, DeviceClass] = {
     for c in (
         DeviceClass(
             "watch", "a smartwatch (round or square, touch)", "watch",
-            ("android.hardware.type.watch",), shape="round",
+            ("android.hardware.type.watch",), ("android.hardware.type.watch",), shape="round",
         ),
         DeviceClass(
             "tv", "a smart TV driven by a D-pad remote", "tv",
             ("android.hardware.type.television", "android.software.leanback",
              "android.software.leanback_only"),
+            ("android.hardware.type.television", "android.software.leanback"),
         ),
         DeviceClass(
             "headset", "a VR headset (one image per eye)", "vr",
             ("android.hardware.vr.high_performance", "android.software.vr.mode"),
-            shape="stereo",
+            ("android.hardware.vr.high_performance",), shape="stereo",
         ),
         DeviceClass(
             "phone", "a phone (touch; also the TV's game pad)", "default",
@@ -47,8 +49,8 @@ FALLBACK = "phone"  # what a device whose features name no class is taken for
 
 
 def class_of_features(features: set[str]) -> str:
-    """The class a device's PackageManager features say it is (its type's first feature)."""
+    """The class a device's PackageManager features say it is; FALLBACK when none does."""
     for device_class in CLASSES.values():
-        if device_class.name != FALLBACK and device_class.features[0] in features:
+        if features & set(device_class.detected_by):
             return device_class.name
     return FALLBACK
