@@ -135,8 +135,14 @@ class WalletService:
 
     # -- events from the sandbox (long-polled: lab/sim/apps/wallet/events.py)
     def _listen(self, link: SandboxLink, skip_old: bool) -> None:
-        feed = EventFeed(link, self._current, self._on_event, lambda m: self._log("W", m))
-        feed.start(skip_old)
+        """A feed for `link` while it is the wallet's and the app runs as it does now (a
+        stop and start within one long poll must not leave two feeds handing on events)."""
+        generation = self._generation
+
+        def current(of: SandboxLink) -> bool:
+            return self._current(of) and self._generation == generation
+
+        EventFeed(link, current, self._on_event, lambda m: self._log("W", m)).start(skip_old)
 
     def _current(self, link: SandboxLink) -> bool:
         return self._running and self._link is link
