@@ -67,11 +67,18 @@ class BenchFarm:
         return time.perf_counter() - started
 
     def up(self, *only: str, boot_seconds: float = 0.0) -> float:
+        """Start the devices; until down(), this process's lab finds them (its runtime
+        folder is theirs: a checkout opens their consoles)."""
         args = [a for device in only for a in ("--only", f"b-{device}")]
+        self._before = os.environ.get("LAB_RUNTIME_DIR")
+        os.environ["LAB_RUNTIME_DIR"] = self.env["LAB_RUNTIME_DIR"]
         return self.lab("sim", "up", "--boot-seconds", str(boot_seconds), *args)
 
     def down(self) -> None:
-        self.lab("sim", "down")
+        try:
+            self.lab("sim", "down")
+        finally:
+            _restore(getattr(self, "_before", None))
 
     def device(self, kind: str) -> adbutils.AdbDevice:
         return adbutils.AdbClient(socket_timeout=30).device(SERIALS[kind])
@@ -102,7 +109,12 @@ def service_farm(inventory_text: str, prefix: str) -> Iterator[tuple[Path, Path]
             lab("sim", "down")
     finally:
         lab("services", "down")
-        if before is None:
-            os.environ.pop("LAB_RUNTIME_DIR", None)
-        else:
-            os.environ["LAB_RUNTIME_DIR"] = before
+        _restore(before)
+
+
+def _restore(runtime: str | None) -> None:
+    """LAB_RUNTIME_DIR back to what it was before a farm set it."""
+    if runtime is None:
+        os.environ.pop("LAB_RUNTIME_DIR", None)
+    else:
+        os.environ["LAB_RUNTIME_DIR"] = runtime
