@@ -116,6 +116,8 @@ def parts() -> list[Part]:
              f"{APT} apksigner"),
         Part("espeak-ng", "the voice suite", _command("espeak-ng"), f"{APT} espeak-ng"),
         Part("sox", "the voice suite", _command("sox"), f"{APT} sox"),
+        Part("ffmpeg", "screenrecord on the virtual devices", _command("ffmpeg"),
+             f"{APT} ffmpeg"),
         Part("the Allure 3 CLI (or npm)", "the HTML report", _allure, f"{APT} nodejs npm"),
         Part("redis-server", "a Redis lease store (several controllers)",
              _command("redis-server"), f"{APT} redis-server"),

@@ -13,6 +13,7 @@ import pytest
 import uiautomator2
 from PIL import Image
 
+from tests.video import probe
 from tests.virtual_farm import MODELS, SERIALS, SIZES
 
 APK = Path(uiautomator2.__file__).parent / "assets" / "app-uiautomator.apk"
@@ -169,10 +170,19 @@ def test_am_start_resolves_an_implicit_intent(farm, intent, component):
     _sh(farm, "t-phone", "input keyevent HOME")
 
 
+def test_screenrecord_writes_an_h264_mp4_of_the_time_asked(farm, tmp_path):
+    done = _sh(farm, "t-phone", "screenrecord --time-limit 2 /sdcard/x.mp4; echo rc=$?")
+    assert done.stdout.endswith("rc=0\n"), done.stdout + done.stderr
+    pulled = farm.adb(SERIALS["t-phone"], "pull", "/sdcard/x.mp4", str(tmp_path / "x.mp4"))
+    assert pulled.returncode == 0, pulled.stderr
+    assert probe(tmp_path / "x.mp4") == ("h264", 1080, 2340, pytest.approx(2.0, abs=0.25))
+
+
 @pytest.mark.clear_failure
-def test_screenrecord_is_not_supported(farm):
-    done = _sh(farm, "t-phone", "screenrecord /sdcard/x.mp4")
-    assert done.returncode == 1 and "not supported" in done.stderr
+def test_screenrecord_refuses_an_unknown_option(farm):
+    done = _sh(farm, "t-phone", "screenrecord --frobnicate /sdcard/x.mp4")
+    assert done.returncode == 2 and "Unknown option '--frobnicate'" in done.stderr
+    assert "Usage: screenrecord" in done.stderr
 
 
 @pytest.mark.clear_failure

@@ -1,4 +1,5 @@
-"""The display and input: wm, screencap, screenrecord, input, uiautomator dump."""
+"""The display and input: wm, screencap, input, uiautomator dump (screenrecord: its own
+module)."""
 
 from __future__ import annotations
 
@@ -79,14 +80,6 @@ def screencap(system: AndroidSystem, proc: Proc) -> int:
     return 0
 
 
-def screenrecord(system: AndroidSystem, proc: Proc) -> int:
-    return proc.fail(
-        "not supported: this virtual device has no video encoder "
-        "(take screenshots with screencap instead)",
-        1,
-    )
-
-
 def input_command(system: AndroidSystem, proc: Proc) -> int:
     args = proc.args[1:]
     if args and args[0] in ("touchscreen", "touchpad", "keyboard", "dpad", "mouse", "gamepad"):
@@ -152,7 +145,6 @@ def uiautomator(system: AndroidSystem, proc: Proc) -> int:
 COMMANDS = {
     "wm": wm,
     "screencap": screencap,
-    "screenrecord": screenrecord,
     "input": input_command,
     "uiautomator": uiautomator,
 }

@@ -8,6 +8,7 @@ import re
 import time
 from typing import TYPE_CHECKING
 
+from lab.sim.android.commands.options import Words
 from lab.sim.android.logcat import LogFilter
 from lab.sim.userland.proc import Proc
 
@@ -103,17 +104,9 @@ def _options(args: list[str]) -> dict:
         "regex": None,
         "max": None,
     }
-    index = 0
-
-    def value() -> str:
-        nonlocal index
-        index += 1
-        if index >= len(args):
-            raise _Usage(f"option {args[index - 1]} needs a value")
-        return args[index]
-
-    while index < len(args):
-        arg = args[index]
+    words = Words(args, _Usage, "option {} needs a value")
+    value = words.value
+    for arg in words:
         if arg == "-c":
             options["clear"] = True
         elif arg == "-d":
@@ -165,7 +158,6 @@ def _options(args: list[str]) -> dict:
             raise _Usage(f"unknown option {arg}")
         else:
             options["specs"].append(arg)
-        index += 1
     return options
 
 
