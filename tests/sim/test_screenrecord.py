@@ -43,17 +43,27 @@ def test_sigint_ends_a_recording_with_a_whole_file(farm, tmp_path):
     assert 1.5 <= seconds <= 3.5
 
 
+def _first_frame(path) -> np.ndarray:
+    video = cv2.VideoCapture(str(path))
+    ok, frame = video.read()
+    assert ok, path
+    return frame
+
+
 def test_size_and_the_overlay_of_a_bug_report(farm, tmp_path):
-    _sh(farm, "screenrecord --size 320x320 --bugreport --time-limit 1 /sdcard/small.mp4")
-    local = _pull(farm, "/sdcard/small.mp4", tmp_path)
-    codec, width, height, seconds = probe(local)
+    _sh(farm, "input keyevent HOME")
+    _sh(farm, "screenrecord --size 320x320 --bugreport --time-limit 1 /sdcard/marked.mp4")
+    _sh(farm, "screenrecord --size 320x320 --time-limit 1 /sdcard/plain.mp4")
+    marked = _pull(farm, "/sdcard/marked.mp4", tmp_path)
+    codec, width, height, seconds = probe(marked)
     assert (codec, width, height) == ("h264", 320, 320) and seconds == pytest.approx(1.0, abs=0.2)
-    video = cv2.VideoCapture(str(local))
-    ok, first = video.read()
-    assert ok
-    corner, rest = first[4:16, 4:100], first[40:200, 40:200]
-    # the time and frame number: white text on a black box where the watch shows none
-    assert corner.min() < 40 and corner.max() > 200 and np.mean(corner) < np.mean(rest) + 200
+    with_overlay = _first_frame(marked)
+    without = _first_frame(_pull(farm, "/sdcard/plain.mp4", tmp_path))
+    corner = (slice(2, 12), slice(2, 70))  # the time and frame number, on a black box
+    change = np.abs(with_overlay[corner].astype(int) - without[corner].astype(int)).mean()
+    rest = (slice(120, 300), slice(20, 300))  # the screen below it: the same in both
+    same = np.abs(with_overlay[rest].astype(int) - without[rest].astype(int)).mean()
+    assert change > 25 and same < 8, (change, same)
 
 
 @pytest.mark.parametrize(
