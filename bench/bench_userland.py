@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 from bench.bench_sim import _host_shell
-from bench.farm import ADB
+from bench.farm import ADB, restore_runtime
 from bench.stats import ms, timed
 from lab.farm.checkout import checkout
 from lab.inventory import load_inventory
@@ -107,11 +107,14 @@ def run() -> list[tuple[str, str]]:
             )
         for name, phone in (("Python sh", before), ("mksh+toybox", after)):
             inventory = load_inventory(phone.inventory)
+            before = os.environ.get("LAB_RUNTIME_DIR")
             os.environ["LAB_RUNTIME_DIR"] = phone.env["LAB_RUNTIME_DIR"]  # its console
-            # no health check: the old tree's device is measured as it is
-            with checkout(inventory, "u-phone", purpose="bench userland", check=False) as dut:
-                dut.ui.info  # noqa: B018 - the agent up before timing
-                figure = ms(timed(lambda d=dut: d.ui.info, 40))
+            try:  # no health check: the old tree's device is measured as it is
+                with checkout(inventory, "u-phone", purpose="bench userland", check=False) as dut:
+                    dut.ui.info  # noqa: B018 - the agent up before timing
+                    figure = ms(timed(lambda d=dut: d.ui.info, 40))
+            finally:  # the next bench must not find this phone's folder as its own
+                restore_runtime(before)
             rows.append((f"`dut.ui.info` on the {name} device", figure))
     finally:
         for phone in (before, after):

@@ -78,7 +78,7 @@ class BenchFarm:
         try:
             self.lab("sim", "down")
         finally:
-            _restore(getattr(self, "_before", None))
+            restore_runtime(getattr(self, "_before", None))
 
     def device(self, kind: str) -> adbutils.AdbDevice:
         return adbutils.AdbClient(socket_timeout=30).device(SERIALS[kind])
@@ -109,10 +109,10 @@ def service_farm(inventory_text: str, prefix: str) -> Iterator[tuple[Path, Path]
             lab("sim", "down")
     finally:
         lab("services", "down")
-        _restore(before)
+        restore_runtime(before)
 
 
-def _restore(runtime: str | None) -> None:
+def restore_runtime(runtime: str | None) -> None:
     """LAB_RUNTIME_DIR back to what it was before a farm set it."""
     if runtime is None:
         os.environ.pop("LAB_RUNTIME_DIR", None)
