@@ -86,7 +86,7 @@ def test_the_wheel_carries_what_the_lab_reads(installed):
         "import lab, lab.tos.data as d, lab.project as p, lab.sim.userland.image as i;"
         "from lab.tos.paths import SUITES;"
         "print(lab.__file__); print(d.DEFINITION.is_file(), any(d.GOLDENS.rglob('*.png')),"
-        " len(list(i.SOURCE_DIR.glob('*.[ch]'))) == 6, len(p.files()),"
+        " len(list(i.SOURCE_DIR.glob('*.[ch]'))) == 7, len(p.files()),"
         " (SUITES / 'smoke' / 'test_shell.py').is_file())"
     )
     said = subprocess.run([str(python), "-c", probe], capture_output=True, text=True,

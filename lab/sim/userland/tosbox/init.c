@@ -4,8 +4,6 @@
 
 static struct conn conns[MAX_CONNS];
 static int nconns;
-static char *argv_area;
-static size_t argv_area_len;
 
 void die(const char *what) {
     fprintf(stderr, "tosbox init: %s: %s\n", what, strerror(errno));
@@ -16,15 +14,6 @@ static void write_file(const char *path, const char *text) {
     int fd = open(path, O_WRONLY | O_CLOEXEC);
     if (fd < 0 || write(fd, text, strlen(text)) < 0) die(path);
     close(fd);
-}
-
-void set_name(const char *name) {
-    /* What ps shows: the argv area (cmdline) and the thread name (comm). */
-    size_t n = strlen(name);
-    if (n >= argv_area_len) n = argv_area_len - 1;
-    memset(argv_area, 0, argv_area_len);
-    memcpy(argv_area, name, n);
-    prctl(PR_SET_NAME, name, 0, 0, 0);
 }
 
 static void drop_conn(int i) {
@@ -144,8 +133,7 @@ int init_main(int argc, char **argv) {
     char root[2048], image[2048];
     snprintf(root, sizeof root, "%s", argv[1]);
     snprintf(image, sizeof image, "%s", argv[2]);
-    argv_area = argv[0];
-    argv_area_len = (size_t)(argv[argc - 1] + strlen(argv[argc - 1]) + 1 - argv[0]);
+    keep_argv_area(argc, argv);
     make_namespaces();
     pid_t child = fork();
     if (child < 0) die("fork");

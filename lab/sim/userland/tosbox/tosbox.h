@@ -19,6 +19,7 @@
  *   wire.c      the messages both roles send over SOCK_SEQPACKET (with fds)
  *   init.c      PID 1: namespaces, root, the request loop, reaping
  *   requests.c  what init does for a request: spawn, fork an app, open, link, kill
+ *   name.c      what ps shows of init and of the app processes (the argv area, comm)
  *   client.c    a framework command: argv and stdio to the system server
  *   main.c      which role, by argv[0]
  */
@@ -82,9 +83,12 @@ void reply_code(int sock, char kind, int32_t value, const char *text);
 const char *next_string(struct strings *s);
 uint32_t u32_at(const struct msg *m, size_t offset);
 
+/* name.c */
+void keep_argv_area(int argc, char **argv);
+void set_name(const char *name);
+
 /* init.c */
 void die(const char *what);
-void set_name(const char *name);
 int init_main(int argc, char **argv);
 
 /* requests.c */
