@@ -12,7 +12,6 @@ import subprocess
 import sys
 import time
 import uuid
-from contextlib import ExitStack
 from pathlib import Path
 
 from bench.farm import service_farm
@@ -147,11 +146,8 @@ def run() -> list[tuple[str, str]]:
     with service_farm(INVENTORY, "bench-pay-") as (inventory_path, folder):
         inventory = load_inventory(inventory_path)
         sandbox = PaymentSandbox.of(inventory)
-        taken = ExitStack()
-        dut = taken.enter_context(
-            checkout(inventory, "p-watch", purpose="bench payment", log_dir=folder / "logs")
-        )
-        try:
+        logs = folder / "logs"
+        with checkout(inventory, "p-watch", purpose="bench payment", log_dir=logs) as dut:
             qr = _qr_payments(dut, sandbox, 20)
             rows.append(
                 (
@@ -168,7 +164,5 @@ def run() -> list[tuple[str, str]]:
                 )
             )
             rows.append(("NFC tap field on -> sandbox approved", ms(approved)))
-        finally:
-            taken.close()
         rows += _throughput(sandbox, folder)
     return rows

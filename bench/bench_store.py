@@ -12,7 +12,6 @@ import subprocess
 import tempfile
 import time
 import uuid
-from contextlib import ExitStack
 from pathlib import Path
 
 from bench.farm import ADB, service_farm
@@ -76,11 +75,7 @@ def run() -> list[tuple[str, str]]:
         inventory = load_inventory(inventory_path)
         store = Store.of(inventory)
         studio = store.developer("Bench Studio")
-        taken = ExitStack()
-        dut = taken.enter_context(
-            checkout(inventory, "s-phone", purpose="bench store", log_dir=runtime / "logs")
-        )
-        try:
+        with checkout(inventory, "s-phone", purpose="bench store", log_dir=runtime / "logs") as dut:
             join(dut, store, store.account("Bench user"))
             for megabytes in (5, 50):
                 tag = uuid.uuid4().hex[:6]
@@ -103,6 +98,4 @@ def run() -> list[tuple[str, str]]:
                     ("install the same APK with `adb install`", f"{a * 1000:.0f} ms median")
                 )
                 rows.append((f"store / adb install, {size:.0f} MB", f"**{s / a:.2f}x**"))
-        finally:
-            taken.close()
     return rows
